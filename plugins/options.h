@@ -1,0 +1,44 @@
+/* Command line -> struct plugin_config, built once and const after. */
+#ifndef NCP_OPTIONS_H
+#define NCP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "creds.h"
+#include "err.h"
+#include "judge.h"
+#include "state.h"
+
+enum plugin_action {
+	ACTION_CHECK,
+	ACTION_HELP,
+	ACTION_VERSION,
+};
+
+struct plugin_config {
+	enum plugin_action action;
+	const char *endpoint;
+	struct creds_request creds;     /* strings borrowed from argv */
+	struct judge_policy policy;
+	double timeout_s;
+	int retries;
+	long page_size;
+	size_t max_response;
+	const char *cacert;
+	bool insecure;
+	enum plugin_state api_error_state;
+	const char *input;              /* --input FILE or "-" */
+	int verbose;
+};
+
+/* 0, or -1 with err (NCP_ERR_USAGE) naming the option and the problem,
+ * never echoing a value that could be a secret. */
+int options_parse(int argc, char *const argv[], struct plugin_config *cfg, struct ncp_err *err);
+
+void options_print_usage(FILE *out);
+void options_print_help(FILE *out);
+void options_print_version(FILE *out);
+
+#endif
