@@ -19,6 +19,7 @@ void cert_clear(struct ncp_cert *c)
 	free(c->status_name);
 	free(c->not_after_raw);
 	free(c->problem);
+	free(c->used_instances);
 	memset(c, 0, sizeof *c);
 }
 

@@ -32,6 +32,8 @@ struct ncp_cert {
 	char *not_after_raw;       /* as sent when it could not be read, else NULL */
 	const char *not_after_why; /* static reason it could not be read */
 	char *problem;             /* why this entry is unusable, or NULL */
+	size_t n_used_instances;   /* usedInstanceNoList: still attached to these */
+	char *used_instances;      /* "123, 456" for messages, or NULL */
 };
 
 struct ncp_cert_list {

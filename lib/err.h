@@ -15,6 +15,7 @@ enum ncp_err_kind {
 	NCP_ERR_API,        /* the API said no (returnCode, errorCode) */
 	NCP_ERR_ANSWER,     /* an answer that is not the document we expect */
 	NCP_ERR_INPUT,      /* --input file problems */
+	NCP_ERR_SELECTION,  /* the filters matched nothing */
 	NCP_ERR_INTERNAL,   /* out of memory and the like */
 };
 

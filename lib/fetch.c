@@ -294,6 +294,7 @@ static void note_raw(struct buf *notes, long page, const struct buf *body)
 struct page_tally {
 	size_t orders;
 	size_t certs;
+	size_t largest_page;   /* most orders any page brought */
 };
 
 static bool seen_has(const struct seen_set *s, long long v)
@@ -350,11 +351,13 @@ static long keep_new(struct ncp_page *p, struct seen_set *seen, struct ncp_cert_
 /* totalCount may count orders or certificates, and servers may cap or
  * ignore pageSize: stop only when both readings of totalCount are met and
  * the page was short (or exactly completed the count), or when a page
- * brings nothing new. */
-static bool is_last_page(const struct fetch_options *o, const struct ncp_page *p, long fresh,
-			 const struct page_tally *t)
+ * brings nothing new.  A server that caps pageSize shows its real page size
+ * in its largest page; a page that size may have followers even when a
+ * totalCount that is too low says otherwise. */
+static bool is_last_page(long page_size, const struct ncp_page *p, long fresh, const struct page_tally *t)
 {
-	bool full = (long)p->n_orders >= o->page_size;
+	size_t real_size = (long)t->largest_page < page_size ? t->largest_page : (size_t)page_size;
+	bool full = p->n_orders >= real_size;
 	bool met;
 
 	if (p->n_orders == 0 && p->certs.len == 0)
@@ -367,19 +370,53 @@ static bool is_last_page(const struct fetch_options *o, const struct ncp_page *p
 	return met && (!full || (long long)t->orders == p->total_count);
 }
 
+/* What paging has seen so far: shared by live fetches and cache replays. */
+struct absorber {
+	struct seen_set seen;
+	struct page_tally tally;
+	long page_size;
+};
+
+/* Parses one page and keeps its new certificates; *last says whether the
+ * paging rules see the account complete. */
+static int absorb_page(struct absorber *a, const struct buf *body, long page, struct ncp_cert_list *out,
+		       struct fetch_stats *stats, bool *last, struct ncp_err *err)
+{
+	struct ncp_page p;
+	long fresh;
+
+	if (parse_page(buf_str(body), body->len, &p, err) != 0) {
+		ncp_err_prefix(err, "page %ld (HTTP 200)", page);
+		return -1;
+	}
+	stats->pages++;
+	stats->has_total = p.has_total;
+	stats->total_count = p.total_count;
+	a->tally.orders += p.n_orders;
+	if (p.n_orders > a->tally.largest_page)
+		a->tally.largest_page = p.n_orders;
+	fresh = keep_new(&p, &a->seen, out, stats);
+	a->tally.certs += fresh > 0 ? (size_t)fresh : 0;
+	*last = fresh >= 0 && is_last_page(a->page_size, &p, fresh, &a->tally);
+	ncp_page_clear(&p);
+	if (fresh < 0) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int fetch_pages(const struct fetch_options *o, struct http_client *http, const struct ncp_creds *creds,
-		       struct ncp_cert_list *out, struct fetch_stats *stats, struct buf *notes, struct ncp_err *err)
+		       struct ncp_cert_list *out, struct fetch_stats *stats, struct page_set *keep,
+		       struct buf *notes, struct ncp_err *err)
 {
 	struct http_response resp;
-	struct seen_set seen = { 0 };
-	struct page_tally tally = { 0 };
+	struct absorber a = { .page_size = o->page_size };
 	int rc = -1;
 
 	http_response_init(&resp, o->max_response);
 	for (long page = 1;; page++) {
-		struct ncp_page p;
-		long fresh;
-		bool last;
+		bool last = false;
 
 		if (page > FETCH_MAX_PAGES) {
 			ncp_err_set(err, NCP_ERR_ANSWER, "gave up after %d pages: the API keeps sending new pages",
@@ -390,19 +427,9 @@ static int fetch_pages(const struct fetch_options *o, struct http_client *http, 
 			break;
 		if (notes && o->verbose >= 3)
 			note_raw(notes, page, &resp.body);
-		if (parse_page(buf_str(&resp.body), resp.body.len, &p, err) != 0) {
-			ncp_err_prefix(err, "page %ld (HTTP 200)", page);
+		if (absorb_page(&a, &resp.body, page, out, stats, &last, err) != 0)
 			break;
-		}
-		stats->pages++;
-		stats->has_total = p.has_total;
-		stats->total_count = p.total_count;
-		tally.orders += p.n_orders;
-		fresh = keep_new(&p, &seen, out, stats);
-		tally.certs += fresh > 0 ? (size_t)fresh : 0;
-		last = fresh >= 0 && is_last_page(o, &p, fresh, &tally);
-		ncp_page_clear(&p);
-		if (fresh < 0) {
+		if (keep && page_set_add(keep, buf_str(&resp.body), resp.body.len) != 0) {
 			ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory");
 			break;
 		}
@@ -411,13 +438,28 @@ static int fetch_pages(const struct fetch_options *o, struct http_client *http, 
 			break;
 		}
 	}
-	seen_clear(&seen);
+	seen_clear(&a.seen);
 	http_response_clear(&resp);
 	return rc;
 }
 
+int fetch_replay(const struct page_set *pages, struct ncp_cert_list *out, struct fetch_stats *stats,
+		 struct ncp_err *err)
+{
+	struct absorber a = { .page_size = 0 };
+	int rc = 0;
+
+	memset(stats, 0, sizeof *stats);
+	for (size_t i = 0; i < pages->len && rc == 0; i++) {
+		bool last;
+		rc = absorb_page(&a, &pages->pages[i], (long)i + 1, out, stats, &last, err);
+	}
+	seen_clear(&a.seen);
+	return rc;
+}
+
 int fetch_all(const struct fetch_options *o, const struct ncp_creds *creds, struct ncp_cert_list *out,
-	      struct fetch_stats *stats, struct buf *notes, struct ncp_err *err)
+	      struct fetch_stats *stats, struct page_set *keep, struct buf *notes, struct ncp_err *err)
 {
 	struct http_options ho = { .insecure = o->insecure, .cacert = o->cacert, .max_body = o->max_response };
 	struct http_client *http;
@@ -430,7 +472,7 @@ int fetch_all(const struct fetch_options *o, const struct ncp_creds *creds, stru
 	http = http_client_new(&ho, err);
 	if (http == NULL)
 		return -1;
-	rc = fetch_pages(o, http, creds, out, stats, notes, err);
+	rc = fetch_pages(o, http, creds, out, stats, keep, notes, err);
 	http_client_free(http);
 	if (notes)
 		buf_printf(notes, "%zu page%s, %zu request%s, %zu certificates, %zu duplicates dropped, totalCount %s%lld, %lld ms\n",

@@ -10,6 +10,7 @@
 #include "cert.h"
 #include "creds.h"
 #include "err.h"
+#include "pageset.h"
 
 #define FETCH_DEFAULT_ENDPOINT "https://certificatemanager.apigw.ntruss.com"
 #define FETCH_PATH "/api/v2/certificate/getPaidCertificates"
@@ -36,10 +37,15 @@ struct fetch_stats {
 	long long total_count;
 };
 
-/* Appends every certificate of the account to out.  notes (may be NULL)
- * gets -vv/-vvv lines; it never sees the secret.  0, or -1 with err. */
+/* Appends every certificate of the account to out.  keep (may be NULL)
+ * receives every raw page, for the cache.  notes (may be NULL) gets
+ * -vv/-vvv lines; it never sees the secret.  0, or -1 with err. */
 int fetch_all(const struct fetch_options *o, const struct ncp_creds *creds, struct ncp_cert_list *out,
-	      struct fetch_stats *stats, struct buf *notes, struct ncp_err *err);
+	      struct fetch_stats *stats, struct page_set *keep, struct buf *notes, struct ncp_err *err);
+
+/* The same for pages saved by an earlier fetch (the cache). */
+int fetch_replay(const struct page_set *pages, struct ncp_cert_list *out, struct fetch_stats *stats,
+		 struct ncp_err *err);
 
 /* Splits an endpoint into the part before the path and the path prefix;
  * 0, or -1 with err (NCP_ERR_USAGE) for anything but http(s)://host... */

@@ -12,6 +12,8 @@ void judge_policy_defaults(struct judge_policy *p)
 
 	range_parse("30", &p->warning, &why);
 	range_parse("14", &p->critical, &why);
+	p->overrides = NULL;
+	p->n_overrides = 0;
 }
 
 static const struct status_info *cert_status(const struct ncp_cert *c, bool *unknown)
@@ -27,6 +29,23 @@ static const struct status_info *cert_status(const struct ncp_cert *c, bool *unk
 		*unknown = s == NULL;
 	}
 	return s;
+}
+
+static const struct status_override *find_override(const struct judge_policy *p, const struct ncp_cert *c,
+						   const struct status_info *s)
+{
+	long code;
+
+	if (s)
+		code = s->code;
+	else if (c->has_status_code)
+		code = c->status_code;
+	else
+		return NULL;
+	for (size_t i = p->n_overrides; i-- > 0;)   /* the last one given wins */
+		if (p->overrides[i].code == code)
+			return &p->overrides[i];
+	return NULL;
 }
 
 static void judge_expiry(struct cert_verdict *v, const struct judge_policy *p, time_t now)
@@ -67,6 +86,13 @@ struct cert_verdict judge_cert(const struct ncp_cert *c, const struct judge_poli
 		return v;
 	}
 	v.status = cert_status(c, &unknown);
+	const struct status_override *o = find_override(p, c, v.status);
+	if (o) {
+		v.why = WHY_STATUS_POLICY;
+		v.counted = !o->ignore;
+		v.state = o->ignore ? STATE_OK : o->state;
+		return v;
+	}
 	if (v.status == NULL) {
 		v.why = unknown ? WHY_UNKNOWN_STATUS : WHY_NO_STATUS;
 		return v;
@@ -119,32 +145,67 @@ static int verdict_order(const void *pa, const void *pb)
 	return 0;
 }
 
-int judge_all(const struct ncp_cert_list *list, const struct judge_policy *p, time_t now,
-	      struct report *out)
+static void add_verdict(struct report *out, struct cert_verdict v, bool superseded)
 {
-	memset(out, 0, sizeof *out);
-	out->worst = STATE_OK;
-	if (list->len == 0)
-		return 0;
-	out->items = calloc(list->len, sizeof *out->items);
-	if (out->items == NULL)
-		return -1;
-	for (size_t i = 0; i < list->len; i++) {
-		struct cert_verdict v = judge_cert(&list->items[i], p, now);
-		if (!v.counted) {
-			out->ignored++;
-			continue;
-		}
+	if (superseded) {
+		v.counted = false;
+		out->superseded[out->n_superseded++] = v;
+	} else if (!v.counted) {
+		out->ignored++;
+	} else {
 		out->counts[v.state]++;
 		out->worst = state_worse(out->worst, v.state);
 		out->items[out->len++] = v;
 	}
+}
+
+int judge_selection(const struct ncp_cert_list *list, const struct judge_policy *p, time_t now,
+		    const enum cert_disposition *disposition, const size_t *superseded_by, struct report *out)
+{
+	size_t n = list->len ? list->len : 1;
+
+	memset(out, 0, sizeof *out);
+	out->worst = STATE_OK;
+	out->items = calloc(n, sizeof *out->items);
+	out->superseded = calloc(n, sizeof *out->superseded);
+	if (out->items == NULL || out->superseded == NULL) {
+		report_clear(out);
+		return -1;
+	}
+	for (size_t i = 0; i < list->len; i++) {
+		enum cert_disposition d = disposition ? disposition[i] : CERT_JUDGE;
+		struct cert_verdict v;
+		if (d == CERT_SKIP)
+			continue;
+		v = judge_cert(&list->items[i], p, now);
+		if (superseded_by && superseded_by[i] < list->len)
+			v.superseded_by = &list->items[superseded_by[i]];
+		add_verdict(out, v, d == CERT_SUPERSEDED);
+	}
 	qsort(out->items, out->len, sizeof *out->items, verdict_order);
+	qsort(out->superseded, out->n_superseded, sizeof *out->superseded, verdict_order);
 	return 0;
+}
+
+int judge_all(const struct ncp_cert_list *list, const struct judge_policy *p, time_t now,
+	      struct report *out)
+{
+	return judge_selection(list, p, now, NULL, NULL, out);
+}
+
+const struct cert_verdict *report_next_expiry(const struct report *r)
+{
+	const struct cert_verdict *next = NULL;
+
+	for (size_t i = 0; i < r->len; i++)
+		if (r->items[i].by_expiry && (next == NULL || r->items[i].seconds_left < next->seconds_left))
+			next = &r->items[i];
+	return next;
 }
 
 void report_clear(struct report *r)
 {
 	free(r->items);
+	free(r->superseded);
 	memset(r, 0, sizeof *r);
 }

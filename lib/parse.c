@@ -12,6 +12,8 @@
 
 #include <json-c/json.h>
 
+#include "buf.h"
+
 /* Deep enough for the real document (4 levels), shallow enough that a
  * hostile one cannot exhaust the stack. */
 #define JSON_MAX_DEPTH 64
@@ -206,6 +208,44 @@ static int read_not_after(struct ncp_cert *c, json_object *v)
 	return c->not_after_raw ? 0 : -1;
 }
 
+static int append_instance(struct ncp_cert *c, struct buf *list, json_object *v)
+{
+	char *text = dup_scalar(v);
+	int rc = 0;
+
+	if (text == NULL)
+		return 0;
+	if (*text) {
+		c->n_used_instances++;
+		rc = buf_printf(list, "%s%s", list->len ? ", " : "", text);
+	}
+	free(text);
+	return rc;
+}
+
+/* usedInstanceNoList: an array of numbers or strings, or one string. */
+static int read_used_instances(struct ncp_cert *c, json_object *v)
+{
+	struct buf list;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	buf_init(&list, 4096);
+	if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			append_instance(c, &list, json_object_array_get_idx(v, i));
+	} else if (json_object_is_type(v, json_type_string) || json_object_is_type(v, json_type_int)) {
+		append_instance(c, &list, v);
+	}
+	if (list.len) {
+		c->used_instances = strdup(buf_str(&list));
+		rc = c->used_instances ? 0 : -1;
+	}
+	buf_clear(&list);
+	return rc;
+}
+
 static int read_cert(json_object *entry, const char *order_id, struct ncp_cert *c)
 {
 	json_object *v;
@@ -227,7 +267,8 @@ static int read_cert(json_object *entry, const char *order_id, struct ncp_cert *
 		c->type_code = dup_scalar(v);
 	c->type = cert_type_from_code(c->type_code);
 	read_status(c, entry);
-	if (read_dns_names(c, get_field(entry, "dnsName")) != 0)
+	if (read_dns_names(c, get_field(entry, "dnsName")) != 0 ||
+	    read_used_instances(c, get_field(entry, "usedInstanceNoList")) != 0)
 		return -1;
 	return read_not_after(c, get_field(entry, "notAfter"));
 }
@@ -344,6 +385,22 @@ static const char *skip_preamble(const char *body, size_t *len)
 	return body;
 }
 
+/* json-c waits for more input after a top-level number or literal; the
+ * whole text parsed at once tells a complete value from a truncated one. */
+static bool is_bare_scalar(const char *body, size_t len)
+{
+	enum json_tokener_error e = json_tokener_error_parse_eof;
+	char *copy = strndup(body, len);
+	/* NULL with success is the literal null */
+	json_object *v = copy ? json_tokener_parse_verbose(copy, &e) : NULL;
+	bool scalar = e == json_tokener_success && !json_object_is_type(v, json_type_object) &&
+		      !json_object_is_type(v, json_type_array);
+
+	json_object_put(v);
+	free(copy);
+	return scalar;
+}
+
 static json_object *parse_document(const char *body, size_t len, struct ncp_err *err)
 {
 	struct json_tokener *tok;
@@ -373,7 +430,9 @@ static json_object *parse_document(const char *body, size_t len, struct ncp_err 
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	if (root == NULL || jerr != json_tokener_success) {
-		if (jerr == json_tokener_continue)
+		if (jerr == json_tokener_continue && is_bare_scalar(body, len))
+			ncp_err_set(err, NCP_ERR_ANSWER, "answer is a bare JSON value, expected a JSON object");
+		else if (jerr == json_tokener_continue)
 			ncp_err_set(err, NCP_ERR_ANSWER, "answer is not JSON: truncated after %zu bytes", len);
 		else
 			ncp_err_set(err, NCP_ERR_ANSWER, "answer is not JSON: %s at byte %zu",

@@ -15,6 +15,10 @@
  * 0 or -1 (no memory). */
 int perfdata_append(struct buf *out, const struct report *r, const struct judge_policy *p);
 
+/* The counts and min_left: the seconds left of the certificate closest to
+ * expiry, with the thresholds (nothing when none is judged by expiry). */
+int perfdata_append_summary(struct buf *out, const struct report *r, const struct judge_policy *p);
+
 /* A quoted label: ' doubled, = replaced, text made safe. */
 int perfdata_append_label(struct buf *out, const char *label);
 

@@ -78,6 +78,11 @@ int render_reason(const struct cert_verdict *v, bool detailed, struct buf *out)
 	case WHY_EXPIRY:
 	case WHY_EXPIRED:
 		return append_expiry(out, v, detailed);
+	case WHY_STATUS_POLICY:
+		if (v->status ? buf_printf(out, "status %s", v->status->api_name)
+			      : buf_printf(out, "status code %ld", c->status_code))
+			return -1;
+		return buf_printf(out, " (--status-state %s)", state_name(v->state));
 	case WHY_STATUS:
 		if (buf_puts(out, "status ") || append_status_name(out, v))
 			return -1;
@@ -156,13 +161,10 @@ static int append_problem_summary(struct buf *out, const struct report *r)
 /* All OK: say when the next one expires, the thing people want to know. */
 static int append_ok_summary(struct buf *out, const struct report *r)
 {
-	const struct cert_verdict *next = NULL;
+	const struct cert_verdict *next = report_next_expiry(r);
 
 	if (buf_printf(out, "%zu certificate%s OK", r->len, r->len == 1 ? "" : "s") != 0)
 		return -1;
-	for (size_t i = 0; i < r->len; i++)
-		if (r->items[i].by_expiry && (next == NULL || r->items[i].seconds_left < next->seconds_left))
-			next = &r->items[i];
 	if (next == NULL)
 		return 0;
 	if (buf_puts(out, ", next to expire: ") || append_cert_ref(out, next->cert, RENDER_NAME_CHARS) ||
@@ -185,16 +187,65 @@ static int append_summary(struct buf *out, const struct report *r)
 	return append_problem_summary(out, r);
 }
 
-static int append_long_line(struct buf *out, const struct cert_verdict *v)
+/* " - superseded by new-shop (#100010)", and why it is still judged */
+static int append_superseded(struct buf *out, const struct cert_verdict *v)
 {
 	const struct ncp_cert *c = v->cert;
 
-	if (buf_printf(out, "[%s] ", state_name(v->state)) || append_cert_ref(out, c, 0))
+	if (v->superseded_by == NULL)
+		return 0;
+	if (buf_puts(out, v->counted ? ", superseded by " : " by ") ||
+	    append_cert_ref(out, v->superseded_by, 0))
+		return -1;
+	if (v->counted && c->n_used_instances)
+		return buf_puts(out, " but still used by instance ") || text_append_safe(out, c->used_instances, 200) ? -1 : 0;
+	return 0;
+}
+
+static int append_long_line(struct buf *out, const struct cert_verdict *v, const char *tag)
+{
+	const struct ncp_cert *c = v->cert;
+
+	if (buf_printf(out, "[%s] ", tag) || append_cert_ref(out, c, 0))
 		return -1;
 	if (c->common_name && (c->name == NULL || strcmp(c->name, c->common_name) != 0))
 		if (buf_puts(out, " ") || text_append_safe(out, c->common_name, 0))
 			return -1;
-	return buf_puts(out, ": ") || render_reason(v, true, out) || buf_puts(out, "\n") ? -1 : 0;
+	if (buf_puts(out, ": ") || render_reason(v, true, out) || append_superseded(out, v))
+		return -1;
+	return buf_puts(out, "\n");
+}
+
+struct line_budget {
+	size_t left;
+	size_t dropped;
+};
+
+static int budget_line(struct buf *out, struct line_budget *b, const struct cert_verdict *v, const char *tag)
+{
+	if (b->left == 0) {
+		b->dropped++;
+		return 0;
+	}
+	b->left--;
+	return append_long_line(out, v, tag);
+}
+
+/* Problems first, then (with -v) OK and superseded certificates; capped so
+ * a huge account cannot flood the monitoring core. */
+static int append_long_output(struct buf *out, const struct report *r, const struct render_options *o)
+{
+	struct line_budget b = { o->max_lines ? o->max_lines : RENDER_DEFAULT_MAX_LINES, 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < r->len && rc == 0; i++)
+		if (r->items[i].state != STATE_OK || o->verbose >= 1)
+			rc = budget_line(out, &b, &r->items[i], state_name(r->items[i].state));
+	for (size_t i = 0; i < r->n_superseded && rc == 0 && o->verbose >= 1; i++)
+		rc = budget_line(out, &b, &r->superseded[i], "SUPERSEDED");
+	if (rc == 0 && b.dropped)
+		rc = buf_printf(out, "... and %zu more\n", b.dropped);
+	return rc;
 }
 
 static int append_notes(struct buf *out, const struct render_options *o)
@@ -216,20 +267,54 @@ static int append_notes(struct buf *out, const struct render_options *o)
 
 static const char insecure_note[] = " (TLS verification disabled by --insecure)";
 
+static int append_perfdata(struct buf *out, const struct report *r, const struct render_options *o)
+{
+	switch (o->perfdata) {
+	case PERFDATA_NONE:
+		return 0;
+	case PERFDATA_SUMMARY:
+		return buf_puts(out, " | ") || perfdata_append_summary(out, r, o->policy) ? -1 : 0;
+	case PERFDATA_ALL:
+		break;
+	}
+	return buf_puts(out, " | ") || perfdata_append(out, r, o->policy) ? -1 : 0;
+}
+
+static int append_stale_note(struct buf *out, const struct render_options *o)
+{
+	if (o->stale_note == NULL)
+		return 0;
+	return buf_puts(out, " (") || text_append_safe(out, o->stale_note, 300) || buf_puts(out, ")") ? -1 : 0;
+}
+
+int render_summary(const struct report *r, const struct render_options *o, struct buf *out)
+{
+	if (append_summary(out, r) || append_stale_note(out, o) || (o->insecure && buf_puts(out, insecure_note)))
+		return -1;
+	return 0;
+}
+
+int render_status(const struct cert_verdict *v, struct buf *out)
+{
+	const struct ncp_cert *c = v->cert;
+
+	if (v->status)
+		return buf_puts(out, v->status->api_name);
+	if (c->has_status_code)
+		return buf_printf(out, "code %ld", c->status_code);
+	if (c->status_name)
+		return text_append_safe(out, c->status_name, 40);
+	return buf_puts(out, "-");
+}
+
 int render_report(const struct report *r, const struct render_options *o, struct buf *out)
 {
-	if (buf_printf(out, "%s %s - ", RENDER_SERVICE, state_name(r->worst)) || append_summary(out, r))
+	if (buf_printf(out, "%s %s - ", RENDER_SERVICE, state_name(r->worst)) || render_summary(r, o, out))
 		return -1;
-	if (o->insecure && buf_puts(out, insecure_note))
+	if (append_perfdata(out, r, o) || buf_puts(out, "\n"))
 		return -1;
-	if (buf_puts(out, " | ") || perfdata_append(out, r, o->policy) || buf_puts(out, "\n"))
+	if (append_long_output(out, r, o) != 0)
 		return -1;
-	for (size_t i = 0; i < r->len; i++) {
-		if (r->items[i].state == STATE_OK && o->verbose < 1)
-			continue;
-		if (append_long_line(out, &r->items[i]) != 0)
-			return -1;
-	}
 	return append_notes(out, o);
 }
 

@@ -81,6 +81,20 @@ int text_append_safe(struct buf *out, const char *s, size_t max_chars)
 	return 0;
 }
 
+int text_append_utf8(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned cp;
+		size_t n = utf8_sequence(p, &cp);
+		if ((n ? buf_append(out, p, n) : buf_puts(out, "\xEF\xBF\xBD")) != 0)
+			return -1;
+		p += n ? n : 1;
+	}
+	return 0;
+}
+
 /* Wide ranges from Unicode's East Asian Width (W and F), the common ones. */
 static bool is_wide(unsigned cp)
 {

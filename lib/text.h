@@ -13,6 +13,10 @@
  * text ends in "...".  max_chars 0 means no limit.  0 or -1 (buffer full). */
 int text_append_safe(struct buf *out, const char *s, size_t max_chars);
 
+/* Appends s with every byte that is not UTF-8 replaced by U+FFFD, nothing
+ * else changed: for JSON output, which must be valid UTF-8. */
+int text_append_utf8(struct buf *out, const char *s);
+
 /* Columns a UTF-8 string takes on a terminal (East Asian wide = 2). */
 size_t text_display_width(const char *s);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "buf.h"
 #include "cert.h"
 #include "clock.h"
@@ -18,9 +19,13 @@
 #include "err.h"
 #include "fetch.h"
 #include "judge.h"
+#include "listing.h"
 #include "options.h"
 #include "parse.h"
 #include "render.h"
+#include "report_json.h"
+#include "select.h"
+#include "supersede.h"
 #include "watchdog.h"
 
 /* Output is written once, at the end, so a closed pipe or a watchdog can
@@ -51,7 +56,7 @@ static int usage_error(const struct ncp_err *err)
 	emit(&out);
 	buf_clear(&out);
 	fflush(stdout);
-	options_print_usage(stdout);
+	options_print_short_usage(stdout);
 	return STATE_UNKNOWN;
 }
 
@@ -106,34 +111,74 @@ static const char *env_lookup(const char *name)
 }
 
 static int fetch_account(const struct plugin_config *cfg, long long started_ms, struct ncp_cert_list *certs,
-			 struct buf *notes, struct ncp_err *err)
+			 struct account_info *info, struct buf *notes, struct ncp_err *err)
 {
-	struct fetch_options fo = {
-		.endpoint = cfg->endpoint,
-		.page_size = cfg->page_size,
-		.retries = cfg->retries,
-		.max_response = cfg->max_response,
-		.insecure = cfg->insecure,
-		.cacert = cfg->cacert,
-		.deadline_ms = started_ms + (long long)(cfg->timeout_s * 1000.0),
-		.timeout_s = cfg->timeout_s,
-		.verbose = cfg->verbose,
+	struct account_options ao = {
+		.fetch = {
+			.endpoint = cfg->endpoint,
+			.page_size = cfg->page_size,
+			.retries = cfg->retries,
+			.max_response = cfg->max_response,
+			.insecure = cfg->insecure,
+			.cacert = cfg->cacert,
+			.deadline_ms = started_ms + (long long)(cfg->timeout_s * 1000.0),
+			.timeout_s = cfg->timeout_s,
+			.verbose = cfg->verbose,
+		},
+		.cache_file = cfg->cache_file,
+		.cache_max_age_s = cfg->cache_max_age_s,
+		.cache_stale_max_s = cfg->cache_stale_max_s,
 	};
 	struct ncp_creds creds;
-	struct fetch_stats stats;
 	int rc;
 
 	if (creds_find(&cfg->creds, env_lookup, &creds, err) != 0)
 		return -1;
 	if (notes)
 		buf_printf(notes, "credentials from %s (access key %.4s...)\n", creds.source, creds.access_key);
-	rc = fetch_all(&fo, &creds, certs, &stats, notes, err);
+	rc = account_load(&ao, &creds, certs, info, notes, err);
 	creds_clear(&creds);
 	return rc;
 }
 
+/* Renewals are found over the whole account, then the selection applies,
+ * then each selected certificate is judged. */
+static int judge_account(const struct plugin_config *cfg, const struct ncp_cert_list *certs, struct report *report,
+			 struct ncp_err *err)
+{
+	size_t n = certs->len ? certs->len : 1;
+	size_t *superseded_by = malloc(n * sizeof *superseded_by);
+	enum cert_disposition *disposition = malloc(n * sizeof *disposition);
+	size_t selected;
+	int rc = -1;
+
+	if (superseded_by == NULL || disposition == NULL || supersede_find(certs, superseded_by) != 0) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory judging %zu certificates", certs->len);
+		goto out;
+	}
+	selected = select_plan(certs, &cfg->filter, cfg->include_superseded, superseded_by, disposition);
+	if (selected == 0 && !filter_is_empty(&cfg->filter)) {
+		struct buf what;
+		buf_init(&what, 4096);
+		filter_describe(&cfg->filter, &what);
+		ncp_err_set(err, NCP_ERR_SELECTION, "no certificate matched %s (of %zu in the account)", buf_str(&what),
+			    certs->len);
+		buf_clear(&what);
+		goto out;
+	}
+	if (judge_selection(certs, &cfg->policy, time(NULL), disposition, superseded_by, report) != 0) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory judging %zu certificates", certs->len);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(superseded_by);
+	free(disposition);
+	return rc;
+}
+
 /* Failures to get an answer take the user's --api-error-state; problems
- * on our side (usage, credentials, memory) stay UNKNOWN. */
+ * on our side (usage, credentials, selection, memory) stay UNKNOWN. */
 static enum plugin_state error_state(const struct ncp_err *err, enum plugin_state api_error_state)
 {
 	switch (err->kind) {
@@ -148,14 +193,37 @@ static enum plugin_state error_state(const struct ncp_err *err, enum plugin_stat
 	}
 }
 
+static int render_success(const struct plugin_config *cfg, const struct report *report,
+			  const struct render_options *ro, struct buf *out)
+{
+	switch (cfg->output) {
+	case OUTPUT_LIST:
+		return listing_render(report, out);
+	case OUTPUT_JSON:
+		return report_json_render(report, ro, out);
+	case OUTPUT_PLUGIN:
+		break;
+	}
+	return render_report(report, ro, out);
+}
+
+static int render_failure(const struct plugin_config *cfg, enum plugin_state state, const struct ncp_err *err,
+			  const struct render_options *ro, struct buf *out)
+{
+	if (cfg->output == OUTPUT_JSON)
+		return report_json_render_error(state, err->msg, out);
+	return render_error(state, err->msg, ro, out);
+}
+
 int main(int argc, char *argv[])
 {
 	long long started_ms = clock_monotonic_ms();
 	struct plugin_config cfg;
 	struct ncp_cert_list certs;
+	struct account_info info = { 0 };
 	struct report report = { 0 };
 	struct ncp_err err;
-	struct buf out, notes;
+	struct buf out, notes, stale;
 	enum plugin_state state;
 	int rc;
 
@@ -163,41 +231,40 @@ int main(int argc, char *argv[])
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	ncp_err_clear(&err);
-	if (options_parse(argc, argv, &cfg, &err) != 0)
+	if (options_parse(argc, argv, &cfg, &err) != 0) {
+		options_free(&cfg);
 		return usage_error(&err);
-	if (cfg.action == ACTION_HELP) {
-		options_print_help(stdout);
-		return STATE_UNKNOWN;
 	}
-	if (cfg.action == ACTION_VERSION) {
-		options_print_version(stdout);
+	if (cfg.action != ACTION_CHECK) {
+		(cfg.action == ACTION_HELP ? options_print_help : options_print_version)(stdout);
+		options_free(&cfg);
 		return STATE_UNKNOWN;
 	}
 	watchdog_arm(cfg.timeout_s + 0.5, cfg.timeout_s, cfg.api_error_state);
 	cert_list_init(&certs);
 	buf_init(&out, 256u * 1024 * 1024);
 	buf_init(&notes, 64u * 1024 * 1024);
+	buf_init(&stale, 4096);
 	if (cfg.input)
 		rc = load_input(&cfg, &certs, &err);
 	else
-		rc = fetch_account(&cfg, started_ms, &certs, cfg.verbose >= 2 ? &notes : NULL, &err);
-	if (rc == 0 && judge_all(&certs, &cfg.policy, time(NULL), &report) != 0) {
-		ncp_err_set(&err, NCP_ERR_INTERNAL, "out of memory judging %zu certificates", certs.len);
-		rc = -1;
-	}
+		rc = fetch_account(&cfg, started_ms, &certs, &info, cfg.verbose >= 2 ? &notes : NULL, &err);
+	if (rc == 0)
+		rc = judge_account(&cfg, &certs, &report, &err);
+	if (info.stale)
+		buf_printf(&stale, "API failed: %s - using the cached answer from %lld s ago", info.failure,
+			   info.cache_age_s);
 	struct render_options ro = {
 		.verbose = cfg.verbose,
 		.insecure = cfg.insecure && !cfg.input,
 		.policy = &cfg.policy,
 		.notes = buf_str(&notes),
+		.perfdata = cfg.perfdata,
+		.max_lines = cfg.max_lines,
+		.stale_note = info.stale ? buf_str(&stale) : NULL,
 	};
-	if (rc == 0) {
-		state = report.worst;
-		rc = render_report(&report, &ro, &out);
-	} else {
-		state = error_state(&err, cfg.api_error_state);
-		rc = render_error(state, err.msg, &ro, &out);
-	}
+	state = rc == 0 ? report.worst : error_state(&err, cfg.api_error_state);
+	rc = rc == 0 ? render_success(&cfg, &report, &ro, &out) : render_failure(&cfg, state, &err, &ro, &out);
 	watchdog_disarm();
 	if (rc != 0) {
 		buf_reset(&out);
@@ -209,5 +276,7 @@ int main(int argc, char *argv[])
 	cert_list_clear(&certs);
 	buf_clear(&out);
 	buf_clear(&notes);
+	buf_clear(&stale);
+	options_free(&cfg);
 	return (int)state;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fetch.h"
 
@@ -26,6 +27,16 @@ enum long_only {
 	OPT_API_ERROR_STATE,
 	OPT_INPUT,
 	OPT_MAX_RESPONSE,
+	OPT_TYPE,
+	OPT_INCLUDE_SUPERSEDED,
+	OPT_STATUS_STATE,
+	OPT_CACHE_FILE,
+	OPT_CACHE_MAX_AGE,
+	OPT_CACHE_STALE_MAX,
+	OPT_LIST,
+	OPT_JSON,
+	OPT_PERFDATA,
+	OPT_MAX_LINES,
 };
 
 static const struct option long_options[] = {
@@ -44,13 +55,29 @@ static const struct option long_options[] = {
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "api-error-state", required_argument, NULL, OPT_API_ERROR_STATE },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "name", required_argument, NULL, 'n' },
+	{ "domain", required_argument, NULL, 'd' },
+	{ "certificate-no", required_argument, NULL, 'N' },
+	{ "exclude", required_argument, NULL, 'x' },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "include-superseded", no_argument, NULL, OPT_INCLUDE_SUPERSEDED },
+	{ "status-state", required_argument, NULL, OPT_STATUS_STATE },
+	{ "cache-file", required_argument, NULL, OPT_CACHE_FILE },
+	{ "cache-max-age", required_argument, NULL, OPT_CACHE_MAX_AGE },
+	{ "cache-stale-max", required_argument, NULL, OPT_CACHE_STALE_MAX },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "perfdata", required_argument, NULL, OPT_PERFDATA },
+	{ "max-lines", required_argument, NULL, OPT_MAX_LINES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":u:a:w:c:t:vhV";
+static const char short_options[] = ":u:a:w:c:t:n:d:N:x:vhV";
+
+#define DEFAULT_CACHE_MAX_AGE_S 300
 
 static void config_defaults(struct plugin_config *cfg)
 {
@@ -63,6 +90,19 @@ static void config_defaults(struct plugin_config *cfg)
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_response = DEFAULT_MAX_RESPONSE;
 	cfg->api_error_state = STATE_UNKNOWN;
+	filter_init(&cfg->filter);
+	cfg->cache_max_age_s = DEFAULT_CACHE_MAX_AGE_S;
+	cfg->output = OUTPUT_PLUGIN;
+	cfg->perfdata = PERFDATA_ALL;
+	cfg->max_lines = RENDER_DEFAULT_MAX_LINES;
+}
+
+void options_free(struct plugin_config *cfg)
+{
+	filter_clear(&cfg->filter);
+	free(cfg->overrides);
+	cfg->overrides = NULL;
+	cfg->n_overrides = 0;
 }
 
 /* Whole string, decimal, in [min, max]; no sign tricks, no junk. */
@@ -139,6 +179,156 @@ static int parse_threshold(const char *option, const char *value, struct range *
 	return 0;
 }
 
+/* The valid STATUS words, for the error message. */
+static void status_names(char *out, size_t len)
+{
+	size_t count, used = 0;
+	const struct status_info *t = status_table(&count);
+
+	out[0] = '\0';
+	for (size_t i = 0; i < count && used < len; i++) {
+		int n = snprintf(out + used, len - used, "%s%s", i ? ", " : "", t[i].canonical);
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static int parse_status_code(const char *s, long *code)
+{
+	const struct status_info *info;
+
+	if (parse_long(*s == '-' ? s + 1 : s, 0, 1000000, code) == 0) {
+		if (*s == '-')
+			*code = -*code;
+		return 0;
+	}
+	info = status_by_name(s);
+	if (info == NULL)
+		return -1;
+	*code = info->code;
+	return 0;
+}
+
+/* STATUS=STATE: a code (-5) or canonical name (REVOKE), and ok, warning,
+ * critical, unknown or ignore. */
+static int add_status_state(struct plugin_config *cfg, const char *arg, struct ncp_err *err)
+{
+	const char *eq = strrchr(arg, '=');
+	struct status_override o = { 0 };
+	struct status_override *grown;
+	char status[64], names[1024];
+
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof status)
+		return bad_value(err, "--status-state", arg, "expected STATUS=STATE, e.g. REVOKE=warning");
+	snprintf(status, sizeof status, "%.*s", (int)(eq - arg), arg);
+	if (parse_status_code(status, &o.code) != 0) {
+		status_names(names, sizeof names);
+		ncp_err_set(err, NCP_ERR_USAGE, "invalid --status-state: unknown status '%.60s'; use a status code or one of %s",
+			    status, names);
+		return -1;
+	}
+	if (strcasecmp(eq + 1, "ignore") == 0)
+		o.ignore = true;
+	else if (!state_parse(eq + 1, &o.state))
+		return bad_value(err, "--status-state", arg, "STATE must be ok, warning, critical, unknown or ignore");
+	grown = realloc(cfg->overrides, (cfg->n_overrides + 1) * sizeof *grown);
+	if (grown == NULL) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	cfg->overrides = grown;
+	cfg->overrides[cfg->n_overrides++] = o;
+	cfg->policy.overrides = cfg->overrides;
+	cfg->policy.n_overrides = cfg->n_overrides;
+	return 0;
+}
+
+static int parse_certificate_no(struct plugin_config *cfg, const char *arg, struct ncp_err *err)
+{
+	char *end;
+	long long no;
+
+	errno = 0;
+	no = strtoll(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || errno != 0 || *end != '\0')
+		return bad_value(err, "--certificate-no", arg, "a certificate number");
+	if (filter_add_number(&cfg->filter, no) != 0) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_choice(const char *option, const char *arg, const char *const *words, int *out,
+			struct ncp_err *err)
+{
+	char expect[128] = "one of";
+
+	for (int i = 0; words[i]; i++) {
+		if (strcasecmp(arg, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		snprintf(expect + strlen(expect), sizeof expect - strlen(expect), "%s %s", i ? "," : "", words[i]);
+	}
+	return bad_value(err, option, arg, expect);
+}
+
+static int parse_age(const char *option, const char *arg, long long *out, struct ncp_err *err)
+{
+	long n;
+
+	if (parse_long(arg, 0, 366L * 86400, &n) != 0)
+		return bad_value(err, option, arg, "whole seconds");
+	*out = n;
+	return 0;
+}
+
+static int apply_output_option(int opt, const char *arg, struct plugin_config *cfg, struct ncp_err *err)
+{
+	static const char *const types[] = { "any", "dv", "ov", NULL };
+	static const char *const perfdata[] = { "all", "summary", "none", NULL };
+	int choice;
+	long n;
+
+	switch (opt) {
+	case OPT_TYPE:
+		if (parse_choice("--type", arg, types + 1, &choice, err) != 0)
+			return -1;
+		cfg->filter.type = choice == 0 ? CERT_TYPE_DV : CERT_TYPE_OV;
+		return 0;
+	case OPT_PERFDATA:
+		if (parse_choice("--perfdata", arg, perfdata, &choice, err) != 0)
+			return -1;
+		cfg->perfdata = choice == 0 ? PERFDATA_ALL : choice == 1 ? PERFDATA_SUMMARY : PERFDATA_NONE;
+		return 0;
+	case OPT_MAX_LINES:
+		if (parse_long(arg, 1, 1000000, &n) != 0)
+			return bad_value(err, "--max-lines", arg, "a whole number from 1");
+		cfg->max_lines = (size_t)n;
+		return 0;
+	case OPT_LIST: cfg->output = OUTPUT_LIST; return 0;
+	case OPT_JSON: cfg->output = OUTPUT_JSON; return 0;
+	}
+	ncp_err_set(err, NCP_ERR_USAGE, "unhandled option");
+	return -1;
+}
+
+static int apply_selection_option(int opt, const char *arg, struct plugin_config *cfg, struct ncp_err *err)
+{
+	switch (opt) {
+	case 'n': return filter_add_regex(&cfg->filter, FILTER_NAME, arg, err);
+	case 'd': return filter_add_regex(&cfg->filter, FILTER_DOMAIN, arg, err);
+	case 'x': return filter_add_regex(&cfg->filter, FILTER_EXCLUDE, arg, err);
+	case 'N': return parse_certificate_no(cfg, arg, err);
+	case OPT_INCLUDE_SUPERSEDED: cfg->include_superseded = true; return 0;
+	case OPT_STATUS_STATE: return add_status_state(cfg, arg, err);
+	case OPT_CACHE_FILE: cfg->cache_file = arg; return 0;
+	case OPT_CACHE_MAX_AGE: return parse_age("--cache-max-age", arg, &cfg->cache_max_age_s, err);
+	case OPT_CACHE_STALE_MAX: return parse_age("--cache-stale-max", arg, &cfg->cache_stale_max_s, err);
+	}
+	return apply_output_option(opt, arg, cfg, err);
+}
+
 static int apply_option(int opt, const char *arg, struct plugin_config *cfg, struct ncp_err *err)
 {
 	long n;
@@ -179,8 +369,7 @@ static int apply_option(int opt, const char *arg, struct plugin_config *cfg, str
 	case 'h': cfg->action = ACTION_HELP; return 0;
 	case 'V': cfg->action = ACTION_VERSION; return 0;
 	}
-	ncp_err_set(err, NCP_ERR_USAGE, "unhandled option");
-	return -1;
+	return apply_selection_option(opt, arg, cfg, err);
 }
 
 /* getopt's own messages would echo the argument, which might be a secret
@@ -217,6 +406,10 @@ static int check_combination(const struct plugin_config *cfg, struct ncp_err *er
 		ncp_err_set(err, NCP_ERR_USAGE, "%s needs %s too",
 			    cfg->creds.access_key ? "--access-key" : "--secret-key-file",
 			    cfg->creds.access_key ? "--secret-key-file" : "--access-key");
+		return -1;
+	}
+	if (cfg->cache_file && cfg->input) {
+		ncp_err_set(err, NCP_ERR_USAGE, "--cache-file and --input exclude each other");
 		return -1;
 	}
 	if (cfg->insecure && cfg->cacert) {
@@ -261,7 +454,17 @@ void options_print_usage(FILE *out)
 	      "         [--credentials-file FILE] [--profile NAME] [-w DAYS] [-c DAYS]\n"
 	      "         [-t SECONDS] [--retries N] [--page-size N] [--max-response-size BYTES]\n"
 	      "         [--cacert FILE | --insecure] [--api-error-state STATE]\n"
-	      "         [--input FILE|-] [-v...] | -h | -V\n", out);
+	      "         [--input FILE|-] [-n REGEX] [-d REGEX] [-N NUM] [-x REGEX]\n"
+	      "         [--type dv|ov] [--include-superseded] [--status-state STATUS=STATE]\n"
+	      "         [--cache-file FILE [--cache-max-age S] [--cache-stale-max S]]\n"
+	      "         [--list | --json] [--perfdata all|summary|none] [--max-lines N]\n"
+	      "         [-v...] | -h | -V\n", out);
+}
+
+void options_print_short_usage(FILE *out)
+{
+	fputs("Usage: check_ncp_advanced_certs [-u URL] [-w DAYS] [-c DAYS] [-t SECONDS] [options]\n"
+	      "Try 'check_ncp_advanced_certs --help' for every option.\n", out);
 }
 
 void options_print_version(FILE *out)
@@ -302,12 +505,33 @@ void options_print_help(FILE *out)
 	      " -c, --critical RANGE      CRITICAL when fewer days are left (default 14)\n"
 	      "                           A bare N means N: (alert below N). Ranges as in the\n"
 	      "                           Monitoring Plugins guidelines: N:, ~:N, N:M, @N:M\n"
+	      "\nSelection (kinds combine; repeated options of one kind: any of them)\n"
+	      " -n, --name REGEX          certificateName matches (extended, case-insensitive)\n"
+	      " -d, --domain REGEX        commonName or any dnsName matches\n"
+	      " -N, --certificate-no NUM  this certificate number\n"
+	      " -x, --exclude REGEX       drop certificates whose name, commonName or dnsName matches\n"
+	      "     --type dv|ov          only this certificate type\n"
+	      "     --include-superseded  also judge certificates a renewal has replaced\n"
+	      "                           (left out by default; shown with -v)\n"
 	      "\nStatus\n"
 	      "  NORMAL, NORMAL_UNREGISTERED_PRIVATE_KEY, NORMAL_GLOBAL_EDGE_DEDICATED: by expiry\n"
 	      "  (an expired one is CRITICAL); ONGOING: OK; REQUEST_REVOKE: WARNING;\n"
 	      "  FAILED, FAILED (LINT/CT/ORG_LOCK), VALIDATION_FAILED, VALIDATION_EXPIRE, REVOKE,\n"
 	      "  EXPIRE: CRITICAL; DELETED: left out; an unknown status: UNKNOWN.\n"
+	      "     --status-state STATUS=STATE  override: STATUS a code (-5) or name (REVOKE,\n"
+	      "                           FAILED_LINT, ...), STATE ok, warning, critical, unknown\n"
+	      "                           or ignore\n"
+	      "\nShared cache\n"
+	      "     --cache-file FILE     reuse the account's answer saved by an earlier run\n"
+	      "     --cache-max-age SECONDS  while it is this young (default 300)\n"
+	      "     --cache-stale-max SECONDS  if the API fails, use a cached answer up to this\n"
+	      "                           old and say so (default off)\n"
 	      "\nOutput\n"
+	      "     --list                a table of the certificates instead of plugin output\n"
+	      "     --json                one JSON document instead of plugin output\n"
+	      "     --perfdata all|summary|none  per-certificate values, or counts and min_left\n"
+	      "                           only, or none (default all)\n"
+	      "     --max-lines N         long output lines before \"... and N more\" (default 50)\n"
 	      " -v, --verbose             -v lists OK certificates too, -vv adds requests and\n"
 	      "                           credential source, -vvv the raw answers\n"
 	      " -h, --help                this help\n"

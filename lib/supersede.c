@@ -1,0 +1,100 @@
+#include "config.h"
+
+#include "supersede.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "status.h"
+
+static bool is_live(const struct ncp_cert *c)
+{
+	const struct status_info *s = NULL;
+
+	if (c->has_status_code)
+		s = status_by_code(c->status_code);
+	else if (c->status_name)
+		s = status_by_name(c->status_name);
+	return s != NULL && s->action == STATUS_BY_EXPIRY;
+}
+
+static bool has_dns_name(const struct ncp_cert *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_dns; i++)
+		if (strcasecmp(c->dns_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool covers(const struct ncp_cert *newer, const struct ncp_cert *older)
+{
+	for (size_t i = 0; i < older->n_dns; i++)
+		if (!has_dns_name(newer, older->dns_names[i]))
+			return false;
+	return true;
+}
+
+static bool can_supersede(const struct ncp_cert *b, const struct ncp_cert *a)
+{
+	return b != a && is_live(b) && b->has_not_after && a->has_not_after &&
+	       b->not_after.when > a->not_after.when && covers(b, a);
+}
+
+struct slot {
+	const struct ncp_cert *cert;
+	size_t index;
+};
+
+/* Sorting by commonName puts every candidate pair in one run. */
+static int by_common_name(const void *x, const void *y)
+{
+	const struct slot *a = x, *b = y;
+
+	return strcasecmp(a->cert->common_name, b->cert->common_name);
+}
+
+static bool later(const struct ncp_cert *a, const struct ncp_cert *b)
+{
+	if (a->not_after.when != b->not_after.when)
+		return a->not_after.when > b->not_after.when;
+	return a->no > b->no;
+}
+
+static void settle_run(const struct slot *run, size_t n, size_t *by)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct ncp_cert *best = NULL;
+		for (size_t j = 0; j < n; j++) {
+			if (!can_supersede(run[j].cert, run[i].cert))
+				continue;
+			if (best == NULL || later(run[j].cert, best)) {
+				best = run[j].cert;
+				by[run[i].index] = run[j].index;
+			}
+		}
+	}
+}
+
+int supersede_find(const struct ncp_cert_list *list, size_t *by)
+{
+	struct slot *slots = malloc((list->len ? list->len : 1) * sizeof *slots);
+	size_t n = 0;
+
+	if (slots == NULL)
+		return -1;
+	for (size_t i = 0; i < list->len; i++) {
+		by[i] = SUPERSEDE_NONE;
+		if (list->items[i].common_name && list->items[i].problem == NULL)
+			slots[n++] = (struct slot){ &list->items[i], i };
+	}
+	qsort(slots, n, sizeof *slots, by_common_name);
+	for (size_t start = 0, end; start < n; start = end) {
+		for (end = start + 1; end < n; end++)
+			if (strcasecmp(slots[start].cert->common_name, slots[end].cert->common_name) != 0)
+				break;
+		settle_run(slots + start, end - start, by);
+	}
+	free(slots);
+	return 0;
+}
