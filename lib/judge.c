@@ -123,8 +123,9 @@ static const char *verdict_name(const struct cert_verdict *v)
 	return c->common_name ? c->common_name : "";
 }
 
-/* Worst state first; then what the status alone condemns; then the least
- * time left; then by name, so the order never depends on the API's. */
+/* Worst state first; then the least time left (an expired certificate is
+ * what breaks sites today); then what the status alone condemns; then by
+ * name, so the order never depends on the API's. */
 static int verdict_order(const void *pa, const void *pb)
 {
 	const struct cert_verdict *a = pa, *b = pb;
@@ -134,7 +135,7 @@ static int verdict_order(const void *pa, const void *pb)
 	if (sa != sb)
 		return sb - sa;
 	if (a->by_expiry != b->by_expiry)
-		return a->by_expiry ? 1 : -1;
+		return a->by_expiry ? -1 : 1;
 	if (a->by_expiry && a->seconds_left != b->seconds_left)
 		return a->seconds_left < b->seconds_left ? -1 : 1;
 	cmp = strcasecmp(verdict_name(a), verdict_name(b));

@@ -130,7 +130,7 @@ def _():
     with Mock(account=demo_fixture()) as m:
         r = run(m, "-t", "10")
         out = expect(r, 2)
-        counts(out, certificates=9, ok=3, warning=2, critical=4, unknown=0)
+        counts(out, certificates=10, ok=3, warning=2, critical=4, unknown=1)
 
 
 @tap.test("demo account: long output lines per state, [OK] only with -v")

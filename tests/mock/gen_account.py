@@ -84,11 +84,11 @@ def account(orders):
 DEMO_EXPECT = {
     "state": "CRITICAL",
     "exit": 2,
-    "certificates": 9,
+    "certificates": 10,
     "ok": 3,
     "warning": 2,
     "critical": 4,
-    "unknown": 0,
+    "unknown": 1,
     "by_name": {
         "shop-main": "OK",
         "api-gateway": "WARNING",
@@ -99,6 +99,7 @@ DEMO_EXPECT = {
         "pending-order": "OK",
         "cdn-edge-keyless": "OK",
         "retired-intranet": "WARNING",
+        "mystery-status": "UNKNOWN",
     },
     # certificates judged by expiry: name -> days left
     "expiry_days": {
@@ -143,6 +144,9 @@ def demo_account():
         ]),
         (o + 6, [cert(100009, "retired-intranet", -7, 90.0, common_name="intranet.example.com",
                       status_name="Request_Revoke", order_id=o + 6, date_style="ncp")]),
+        # a status code this plugin does not know (a later API release): UNKNOWN
+        (o + 7, [cert(100010, "mystery-status", 9, 120.0, common_name="mystery.example.com",
+                      status_name="SUSPENDED", order_id=o + 7, date_style="ncp")]),
     ])
 
 

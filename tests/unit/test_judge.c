@@ -324,7 +324,7 @@ static void test_all_counts(void)
 static void test_order(void)
 {
 	static const char *const want[] = {
-		"Alpha-revoked", "beta-failed", "crit-2", "crit-5", "warn-15", "warn-25",
+		"crit-2", "crit-5", "Alpha-revoked", "beta-failed", "warn-15", "warn-25",
 		"unknown-a", "unknown-b", "ok-40", "ok-90",
 	};
 	struct ncp_cert_list l;
@@ -350,7 +350,7 @@ static void test_order(void)
 				tap_diag("position %zu: got %s, expected %s", i, r.items[i].cert->name, want[i]);
 				same = false;
 			}
-		tap_ok(same, "worst first: status CRITICALs by name, then least time left, "
+		tap_ok(same, "worst first: least time left, then status CRITICALs by name, "
 			     "then WARNING, UNKNOWN, OK");
 	}
 	report_clear(&r);
