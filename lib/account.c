@@ -15,18 +15,23 @@ struct cached {
 	bool usable;
 };
 
-static long long age_s(const struct cached *c)
+static long long age_ms(const struct cached *c)
 {
-	long long age = (clock_wall_ms() - c->fetched_ms) / 1000;
-
-	return age < 0 ? -1 : age;  /* a clock stepped back: never fresh */
+	return clock_wall_ms() - c->fetched_ms;
 }
 
-static bool is_fresh(const struct cached *c, long long max_age_s)
+static long long age_s(const struct cached *c)
 {
-	long long age = age_s(c);
+	return age_ms(c) / 1000;
+}
 
-	return c->usable && age >= 0 && age <= max_age_s;
+/* Younger than max_age_s, to the millisecond (0 never reuses); a clock
+ * stepped back makes an entry look from the future: never trusted. */
+static bool young_enough(const struct cached *c, long long max_age_s)
+{
+	long long age = age_ms(c);
+
+	return c->usable && age >= 0 && age < max_age_s * 1000;
 }
 
 static void load_cached(const struct account_options *o, const char *key, struct cached *c, struct buf *notes)
@@ -87,9 +92,7 @@ static int fetch_fill(const struct account_options *o, const struct ncp_creds *c
 static int use_stale(const struct account_options *o, const struct cached *c, struct ncp_cert_list *out,
 		     struct account_info *info, struct buf *notes, struct ncp_err *err)
 {
-	long long age = age_s(c);
-
-	if (o->cache_stale_max_s <= 0 || !c->usable || age < 0 || age > o->cache_stale_max_s)
+	if (o->cache_stale_max_s <= 0 || !young_enough(c, o->cache_stale_max_s))
 		return -1;
 	info->stale = true;
 	snprintf(info->failure, sizeof info->failure, "%s", err->msg);
@@ -111,7 +114,7 @@ int account_load(const struct account_options *o, const struct ncp_creds *creds,
 	page_set_init(&c.pages);
 	cache_key(o->fetch.endpoint, creds->access_key, key);
 	load_cached(o, key, &c, notes);
-	if (is_fresh(&c, o->cache_max_age_s)) {
+	if (young_enough(&c, o->cache_max_age_s)) {
 		rc = replay(&c, "fresh", out, info, notes, err);
 		goto out;
 	}
@@ -127,7 +130,7 @@ int account_load(const struct account_options *o, const struct ncp_creds *creds,
 		buf_printf(notes, "running without the cache lock: %s\n", err->msg);
 	ncp_err_clear(err);
 	load_cached(o, key, &c, lock >= 0 ? notes : NULL);
-	if (is_fresh(&c, o->cache_max_age_s))
+	if (young_enough(&c, o->cache_max_age_s))
 		rc = replay(&c, "fresh", out, info, notes, err);
 	else if ((rc = fetch_fill(o, creds, key, out, notes, err)) != 0)
 		rc = use_stale(o, &c, out, info, notes, err);

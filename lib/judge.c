@@ -59,6 +59,7 @@ static void judge_expiry(struct cert_verdict *v, const struct judge_policy *p, t
 		return;
 	}
 	v->by_expiry = true;
+	v->dated = true;
 	v->seconds_left = (long long)c->not_after.when - (long long)now;
 	days = (double)v->seconds_left / SECONDS_PER_DAY;
 	/* notAfter is the last valid second, so "passed" means strictly after. */
@@ -76,6 +77,27 @@ static void judge_expiry(struct cert_verdict *v, const struct judge_policy *p, t
 		v->state = STATE_OK;
 }
 
+/* --status-state replaces a fixed status's state; for a live status it is
+ * a floor under the expiry verdict, so "NORMAL=ok" can never hide an
+ * expired certificate. */
+static void apply_override(struct cert_verdict *v, const struct status_override *o, const struct judge_policy *p,
+			   time_t now)
+{
+	if (o->ignore) {
+		v->counted = false;
+		v->state = STATE_OK;
+		v->why = WHY_STATUS_POLICY;
+		return;
+	}
+	if (v->status && v->status->action == STATUS_BY_EXPIRY) {
+		judge_expiry(v, p, now);
+		if (state_severity(o->state) <= state_severity(v->state))
+			return;
+	}
+	v->state = o->state;
+	v->why = WHY_STATUS_POLICY;
+}
+
 struct cert_verdict judge_cert(const struct ncp_cert *c, const struct judge_policy *p, time_t now)
 {
 	struct cert_verdict v = { .cert = c, .counted = true, .state = STATE_UNKNOWN };
@@ -86,11 +108,13 @@ struct cert_verdict judge_cert(const struct ncp_cert *c, const struct judge_poli
 		return v;
 	}
 	v.status = cert_status(c, &unknown);
+	if (c->has_not_after) {
+		v.dated = true;
+		v.seconds_left = (long long)c->not_after.when - (long long)now;
+	}
 	const struct status_override *o = find_override(p, c, v.status);
 	if (o) {
-		v.why = WHY_STATUS_POLICY;
-		v.counted = !o->ignore;
-		v.state = o->ignore ? STATE_OK : o->state;
+		apply_override(&v, o, p, now);
 		return v;
 	}
 	if (v.status == NULL) {

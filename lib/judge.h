@@ -53,7 +53,8 @@ struct cert_verdict {
 	enum verdict_why why;
 	bool counted;                       /* false: ignored (DELETED) or superseded */
 	const struct ncp_cert *superseded_by;  /* a renewal that covers it, or NULL */
-	bool by_expiry;                     /* seconds_left is meaningful */
+	bool by_expiry;                     /* judged on notAfter (perfdata) */
+	bool dated;                         /* seconds_left is meaningful */
 	long long seconds_left;             /* notAfter - now; < 0 once expired */
 };
 

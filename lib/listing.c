@@ -26,9 +26,9 @@ static int by_days_left(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
 
-	if (a->v->by_expiry != b->v->by_expiry)
-		return a->v->by_expiry ? -1 : 1;
-	if (a->v->by_expiry && a->v->seconds_left != b->v->seconds_left)
+	if (a->v->dated != b->v->dated)
+		return a->v->dated ? -1 : 1;
+	if (a->v->dated && a->v->seconds_left != b->v->seconds_left)
 		return a->v->seconds_left < b->v->seconds_left ? -1 : 1;
 	return strcmp(buf_str(&a->cells[COL_NAME]), buf_str(&b->cells[COL_NAME]));
 }
@@ -53,7 +53,7 @@ static int fill_row(struct row *row)
 	} else {
 		rc |= buf_puts(&row->cells[COL_NOT_AFTER], "-");
 	}
-	if (v->by_expiry)
+	if (v->dated)
 		rc |= buf_printf(&row->cells[COL_DAYS], "%.1f", (double)v->seconds_left / SECONDS_PER_DAY);
 	else
 		rc |= buf_puts(&row->cells[COL_DAYS], "-");

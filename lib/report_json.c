@@ -77,7 +77,7 @@ static json_object *certificate(const struct cert_verdict *v)
 	json_object_object_add(o, "statusName", v->status ? json_object_new_string(v->status->canonical)
 					      : utf8_string(c->status_name));
 	json_object_object_add(o, "notAfter", iso_not_after(c));
-	json_object_object_add(o, "secondsLeft", v->by_expiry ? json_object_new_int64(v->seconds_left) : NULL);
+	json_object_object_add(o, "secondsLeft", v->dated ? json_object_new_int64(v->seconds_left) : NULL);
 	json_object_object_add(o, "state", json_object_new_string(state_name(v->state)));
 	json_object_object_add(o, "counted", json_object_new_boolean(v->counted));
 	json_object_object_add(o, "reason", text_of(detailed_reason, v));

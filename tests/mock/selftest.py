@@ -101,9 +101,9 @@ def _():
         check(r.getheader("Content-Type", "").startswith("application/json"), "content type")
         check(r.getheader("Content-Length") == str(len(body)), "content length")
         b = jbody(body)
-        check(b["returnCode"] == "0" and b["totalCount"] == 7, "header fields %r" % b)
+        check(b["returnCode"] == "0" and b["totalCount"] == 8, "header fields %r" % b)
         certs = [c for o in b["orders"] for c in o["certificates"]]
-        check(len(certs) == 9, "9 certificates, got %d" % len(certs))
+        check(len(certs) == 10, "10 certificates, got %d" % len(certs))
         for c in certs:
             for k in ("notAfterDays", "registDateDays", "updateDateDays", "dateStyle"):
                 check(k not in c, "helper key %s removed" % k)
@@ -474,7 +474,7 @@ def _():
     with Mock(account=gen_account.demo_account(), tls=True) as m:
         check(m.url.startswith("https://127.0.0.1:"), m.url)
         st, _, body = get(m)
-        check(st == 200 and len(jbody(body)["orders"]) == 7, "https: %s" % st)
+        check(st == 200 and len(jbody(body)["orders"]) == 8, "https: %s" % st)
         c = http.client.HTTPSConnection("127.0.0.1", m.port, timeout=5,
                                         context=ssl.create_default_context())
         try:
