@@ -37,8 +37,30 @@ static void wipe_free(char *s, size_t len)
 	}
 }
 
+/* Like ssh with its keys: a secret others can read is no longer secret. */
+static int check_private(int fd, const char *path, bool allow_open, struct ncp_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		ncp_err_set(err, NCP_ERR_CREDS, "cannot stat %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ncp_err_set(err, NCP_ERR_CREDS, "%s is not a regular file", path);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0 && !allow_open) {
+		ncp_err_set(err, NCP_ERR_CREDS,
+			    "%s is readable by group or others (mode %04o): chmod 600 it, "
+			    "or pass --allow-open-credentials", path, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
 /* Whole file into a NUL-terminated heap buffer the caller wipes. */
-static int read_small_file(const char *path, char **data, size_t *len, struct ncp_err *err)
+static int read_small_file(const char *path, bool allow_open, char **data, size_t *len, struct ncp_err *err)
 {
 	char *buf = NULL;
 	size_t n = 0;
@@ -47,6 +69,10 @@ static int read_small_file(const char *path, char **data, size_t *len, struct nc
 
 	if (fd < 0) {
 		ncp_err_set(err, NCP_ERR_CREDS, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (check_private(fd, path, allow_open, err) != 0) {
+		close(fd);
 		return -1;
 	}
 	buf = malloc(CREDS_FILE_MAX + 1);
@@ -72,12 +98,12 @@ static int read_small_file(const char *path, char **data, size_t *len, struct nc
 	return 0;
 }
 
-int creds_read_secret_file(const char *path, char **secret, size_t *len, struct ncp_err *err)
+static int read_secret_file(const char *path, bool allow_open, char **secret, size_t *len, struct ncp_err *err)
 {
 	char *data;
 	size_t n, cap;
 
-	if (read_small_file(path, &data, &n, err) != 0)
+	if (read_small_file(path, allow_open, &data, &n, err) != 0)
 		return -1;
 	cap = CREDS_FILE_MAX + 1;
 	while (n > 0 && strchr(" \t\r\n", data[n - 1]))
@@ -99,9 +125,14 @@ int creds_read_secret_file(const char *path, char **secret, size_t *len, struct 
 	return 0;
 }
 
+int creds_read_secret_file(const char *path, char **secret, size_t *len, struct ncp_err *err)
+{
+	return read_secret_file(path, false, secret, len, err);
+}
+
 static int from_flag(const struct creds_request *req, struct ncp_creds *out, struct ncp_err *err)
 {
-	if (creds_read_secret_file(req->secret_key_file, &out->secret, &out->secret_len, err) != 0) {
+	if (read_secret_file(req->secret_key_file, req->allow_open, &out->secret, &out->secret_len, err) != 0) {
 		ncp_err_prefix(err, "--secret-key-file");
 		return -1;
 	}
@@ -165,8 +196,8 @@ static int default_credentials_path(creds_getenv_fn env, char *out, size_t len)
 }
 
 /* 1 found, 0 no such file or profile (default file only), -1 error. */
-static int from_file(const char *path, bool explicit, const char *profile, struct ncp_creds *out,
-		     struct ncp_err *err)
+static int from_file(const char *path, bool explicit, bool allow_open, const char *profile,
+		     struct ncp_creds *out, struct ncp_err *err)
 {
 	char *text = NULL, *key = NULL, *secret = NULL;
 	size_t len = 0;
@@ -175,7 +206,7 @@ static int from_file(const char *path, bool explicit, const char *profile, struc
 
 	if (!explicit && access(path, F_OK) != 0)
 		return 0;
-	if (read_small_file(path, &text, &len, err) != 0) {
+	if (read_small_file(path, allow_open, &text, &len, err) != 0) {
 		ncp_err_prefix(err, "credentials file");
 		return -1;
 	}
@@ -201,6 +232,19 @@ static int from_file(const char *path, bool explicit, const char *profile, struc
 	wipe_free(secret, secret ? strlen(secret) : 0);
 	wipe_free(text, len);
 	return rc;
+}
+
+void creds_scrub_environment(void)
+{
+	static const char *const names[] = { "NCLOUD_SECRET_ACCESS_KEY", "NCLOUD_SECRET_KEY" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *value = getenv(names[i]);
+		if (value == NULL)
+			continue;
+		OPENSSL_cleanse(value, strlen(value));
+		unsetenv(names[i]);
+	}
 }
 
 static void no_credentials(const char *path, const char *profile, struct ncp_err *err)
@@ -238,7 +282,7 @@ int creds_find(const struct creds_request *req, creds_getenv_fn env, struct ncp_
 			snprintf(path, sizeof path, "%s", req->credentials_file);
 		else if (default_credentials_path(env, path, sizeof path) != 0)
 			snprintf(path, sizeof path, "~/.ncloud/configure");
-		rc = from_file(path, req->credentials_file != NULL, profile, out, err);
+		rc = from_file(path, req->credentials_file != NULL, req->allow_open, profile, out, err);
 		if (rc == 0)
 			no_credentials(path, profile, err);
 	}

@@ -3,6 +3,7 @@
 #ifndef NCP_CREDS_H
 #define NCP_CREDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -12,6 +13,7 @@ struct creds_request {
 	const char *secret_key_file;   /* --secret-key-file */
 	const char *credentials_file;  /* --credentials-file; NULL: ~/.ncloud/configure */
 	const char *profile;           /* --profile; NULL: $NCLOUD_PROFILE, then DEFAULT */
+	bool allow_open;               /* --allow-open-credentials: accept group/other-readable files */
 };
 
 struct ncp_creds {
@@ -27,6 +29,10 @@ typedef const char *(*creds_getenv_fn)(const char *name);
 /* 0, or -1 with err (NCP_ERR_CREDS or NCP_ERR_USAGE) saying what to do. */
 int creds_find(const struct creds_request *req, creds_getenv_fn env, struct ncp_creds *out,
 	       struct ncp_err *err);
+
+/* Overwrites the secret-key environment variables in place and removes
+ * them, so neither /proc/PID/environ nor a child process sees them. */
+void creds_scrub_environment(void);
 
 /* Wipes the secret and frees everything. */
 void creds_clear(struct ncp_creds *c);

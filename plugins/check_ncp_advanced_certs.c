@@ -132,7 +132,9 @@ static int fetch_account(const struct plugin_config *cfg, long long started_ms, 
 	struct ncp_creds creds;
 	int rc;
 
-	if (creds_find(&cfg->creds, env_lookup, &creds, err) != 0)
+	rc = creds_find(&cfg->creds, env_lookup, &creds, err);
+	creds_scrub_environment();
+	if (rc != 0)
 		return -1;
 	if (notes)
 		buf_printf(notes, "credentials from %s (access key %.4s...)\n", creds.source, creds.access_key);

@@ -37,6 +37,7 @@ enum long_only {
 	OPT_JSON,
 	OPT_PERFDATA,
 	OPT_MAX_LINES,
+	OPT_ALLOW_OPEN_CREDENTIALS,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
 	{ "secret-key-file", required_argument, NULL, OPT_SECRET_KEY_FILE },
 	{ "credentials-file", required_argument, NULL, OPT_CREDENTIALS_FILE },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "allow-open-credentials", no_argument, NULL, OPT_ALLOW_OPEN_CREDENTIALS },
 	{ "warning", required_argument, NULL, 'w' },
 	{ "critical", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
@@ -339,6 +341,7 @@ static int apply_option(int opt, const char *arg, struct plugin_config *cfg, str
 	case OPT_SECRET_KEY_FILE: cfg->creds.secret_key_file = arg; return 0;
 	case OPT_CREDENTIALS_FILE: cfg->creds.credentials_file = arg; return 0;
 	case OPT_PROFILE: cfg->creds.profile = arg; return 0;
+	case OPT_ALLOW_OPEN_CREDENTIALS: cfg->creds.allow_open = true; return 0;
 	case 'w': return parse_threshold("--warning", arg, &cfg->policy.warning, err);
 	case 'c': return parse_threshold("--critical", arg, &cfg->policy.critical, err);
 	case 't':
@@ -451,7 +454,8 @@ int options_parse(int argc, char *const argv[], struct plugin_config *cfg, struc
 void options_print_usage(FILE *out)
 {
 	fputs("Usage: check_ncp_advanced_certs [-u URL] [-a KEY --secret-key-file FILE]\n"
-	      "         [--credentials-file FILE] [--profile NAME] [-w DAYS] [-c DAYS]\n"
+	      "         [--credentials-file FILE] [--profile NAME] [--allow-open-credentials]\n"
+	      "         [-w DAYS] [-c DAYS]\n"
 	      "         [-t SECONDS] [--retries N] [--page-size N] [--max-response-size BYTES]\n"
 	      "         [--cacert FILE | --insecure] [--api-error-state STATE]\n"
 	      "         [--input FILE|-] [-n REGEX] [-d REGEX] [-N NUM] [-x REGEX]\n"
@@ -500,6 +504,8 @@ void options_print_help(FILE *out)
 	      "     --credentials-file FILE  INI file (default ~/.ncloud/configure) with\n"
 	      "                           ncloud_access_key_id and ncloud_secret_access_key\n"
 	      "     --profile NAME        section of that file (default $NCLOUD_PROFILE, then DEFAULT)\n"
+	      "     --allow-open-credentials  accept key files that group or others can read\n"
+	      "                           (refused by default, like ssh does)\n"
 	      "\nThresholds (days left before notAfter; fractions allowed)\n"
 	      " -w, --warning RANGE       WARNING when fewer days are left (default 30)\n"
 	      " -c, --critical RANGE      CRITICAL when fewer days are left (default 14)\n"

@@ -65,6 +65,7 @@ static const char *write_file(const char *name, const char *content)
 	}
 	fputs(content, f);
 	fclose(f);
+	chmod(path, 0600);   /* how key files should be kept */
 	return path;
 }
 
@@ -87,6 +88,7 @@ static void write_default_file(const char *content)
 	if (f) {
 		fputs(content, f);
 		fclose(f);
+		chmod(default_file, 0600);
 	}
 }
 
@@ -342,6 +344,34 @@ static void test_file(void)
 	expect_error(&o, NCP_ERR_CREDS, missing, "missing --credentials-file");
 }
 
+/* Key files others can read are refused, as ssh refuses such keys. */
+static void test_open_files(void)
+{
+	const char *secret = write_file("open-secret", "s3cr3t-open\n");
+	const char *ini = write_file("open.ini", "[DEFAULT]\nncloud_access_key_id = AK\nncloud_secret_access_key = SK-open\n");
+	struct outcome o;
+
+	env_reset();
+	chmod(secret, 0644);
+	o = find((struct creds_request){ .access_key = "AK", .secret_key_file = secret });
+	expect_error(&o, NCP_ERR_CREDS, "--allow-open-credentials", "group/other-readable secret key file");
+	tap_has_str(o.err.msg, "0644", "open secret key file: message names the mode");
+	tap_ok(strstr(o.err.msg, "s3cr3t-open") == NULL, "open secret key file: message never quotes the secret");
+	o = find((struct creds_request){ .access_key = "AK", .secret_key_file = secret, .allow_open = true });
+	expect_keys(&o, "AK", "s3cr3t-open", "--secret-key-file", "--allow-open-credentials accepts it");
+	chmod(secret, 0640);
+	o = find((struct creds_request){ .access_key = "AK", .secret_key_file = secret });
+	expect_error(&o, NCP_ERR_CREDS, "0640", "group-readable secret key file");
+	chmod(ini, 0604);
+	o = find((struct creds_request){ .credentials_file = ini });
+	expect_error(&o, NCP_ERR_CREDS, "chmod 600", "other-readable credentials file");
+	o = find((struct creds_request){ .credentials_file = ini, .allow_open = true });
+	expect_keys(&o, "AK", "SK-open", "credentials file", "--allow-open-credentials accepts the INI file");
+	chmod(ini, 0400);
+	o = find((struct creds_request){ .credentials_file = ini });
+	expect_keys(&o, "AK", "SK-open", "credentials file", "read-only for the owner is fine");
+}
+
 static void test_nothing(void)
 {
 	struct outcome o;
@@ -430,6 +460,7 @@ int main(void)
 	test_read_secret_file();
 	test_env();
 	test_file();
+	test_open_files();
 	test_nothing();
 	test_ini();
 	for (size_t i = 0; i < n_created; i++)
