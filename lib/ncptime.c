@@ -237,6 +237,12 @@ int ncptime_parse(const char *text, struct ncp_instant *out, const char **why)
 	if (check_fields(&f, why) != 0)
 		return -1;
 	out->when = fields_to_time(&f);
+	/* 9999-12-31T23:59:60-14:00 is a valid text but lands past 9999 in
+	 * UTC, where our calendar arithmetic stops. */
+	if (out->when < NCPTIME_MIN || out->when > NCPTIME_MAX) {
+		*why = "date out of range";
+		return -1;
+	}
 	out->utc_offset = f.offset;
 	return 0;
 }

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <time.h>
 
+/* 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z */
+#define NCPTIME_MIN (-62135596800LL)
+#define NCPTIME_MAX 253402300799LL
+
 struct ncp_instant {
 	time_t when;        /* seconds since the epoch, UTC */
 	int utc_offset;     /* seconds east of UTC the API wrote it in */

@@ -23,15 +23,17 @@ static int parse_number(const char *s, size_t len, double *out)
 			return -1;
 	errno = 0;
 	*out = strtod(tmp, &end);
+	/* Days: a million is 2700 years; beyond, seconds stop being exact. */
 	if (errno != 0 || *end != '\0' || !isfinite(*out))
 		return -1;
-	return 0;
+	return fabs(*out) > RANGE_MAX_ABS ? -2 : 0;
 }
 
 int range_parse(const char *text, struct range *out, const char **why)
 {
 	const char *p = text, *colon;
 	struct range r = { .start = 0, .end = 0, .start_inf = false, .end_inf = true };
+	int rc = 0;
 
 	if (*p == '@') {
 		r.inside = true;
@@ -41,7 +43,7 @@ int range_parse(const char *text, struct range *out, const char **why)
 	if (colon == NULL) {
 		/* Bare N: "below N" ("@N" keeps the guidelines' 0..N). */
 		double n;
-		if (parse_number(p, strlen(p), &n) != 0)
+		if ((rc = parse_number(p, strlen(p), &n)) != 0)
 			goto bad;
 		if (r.inside) {
 			r.end = n;
@@ -55,10 +57,10 @@ int range_parse(const char *text, struct range *out, const char **why)
 		r.start_inf = true;
 	else if (colon == p)
 		r.start = 0;
-	else if (parse_number(p, (size_t)(colon - p), &r.start) != 0)
+	else if ((rc = parse_number(p, (size_t)(colon - p), &r.start)) != 0)
 		goto bad;
 	if (colon[1] != '\0') {
-		if (parse_number(colon + 1, strlen(colon + 1), &r.end) != 0)
+		if ((rc = parse_number(colon + 1, strlen(colon + 1), &r.end)) != 0)
 			goto bad;
 		r.end_inf = false;
 	}
@@ -70,7 +72,8 @@ done:
 	*out = r;
 	return 0;
 bad:
-	*why = "not a number or range (N, N:, ~:N, N:M, @N:M)";
+	*why = rc == -2 ? "number out of range (at most 1000000 either way)"
+			: "not a number or range (N, N:, ~:N, N:M, @N:M)";
 	return -1;
 }
 

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Largest magnitude accepted for either end. */
+#define RANGE_MAX_ABS 1e6
+
 struct range {
 	double start;       /* ignored when start_inf */
 	double end;         /* ignored when end_inf */

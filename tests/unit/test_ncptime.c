@@ -76,6 +76,8 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{ "9999-12-31T23:59:60-14:00", "past 9999 in UTC (fuzzer find)" },
+	{ "0001-01-01T00:00:00+14:00", "before year 1 in UTC" },
 	{ "2026-02-30 00:00:00(UTC+09:00)", "February 30" },
 	{ "2025-02-29T00:00:00Z", "2025-02-29 (not a leap year)" },
 	{ "2100-02-29T00:00:00Z", "2100-02-29 (divisible by 100, not 400)" },

@@ -92,6 +92,7 @@ static void test_fields(void)
 }
 
 static const char *const bad_ranges[] = {
+	"1e308", "1000001", "-1000001", "10:1e7", "1e308:", "~:1e300",
 	"abc", "5:3", "", "inf", "nan", "NaN", "Infinity", "-inf", "1e999", "-1e999", "0x10",
 	"@", "@@5", "~", "~10", "10:abc", "abc:10", "1:2:3", " 5", "5 ", "1,5", "1.2.3", "--5",
 	"+", ".", "e", "30d", "@20:10", "10:~",
@@ -110,6 +111,9 @@ static void test_bad(void)
 	const char *why = NULL;
 	range_parse("5:3", &r, &why);
 	tap_has_str(why, "greater", "5:3 says its start is greater than its end");
+	range_parse("1e308", &r, &why);
+	tap_has_str(why, "out of range", "1e308 (a fuzzer find) is out of range, not a bad number");
+	tap_ok(range_parse("1000000", &r, &why) == 0 && r.start == 1e6, "1000000 days is the largest accepted");
 }
 
 struct scaled_case {
