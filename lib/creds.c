@@ -17,7 +17,7 @@
 #include "ini.h"
 
 /* A key file or credentials file is tiny; anything bigger is a mistake. */
-#define CREDS_FILE_MAX (64 * 1024)
+#define CREDS_FILE_MAX ((size_t)64 * 1024)
 
 void creds_clear(struct ncp_creds *c)
 {
@@ -89,7 +89,7 @@ static int read_small_file(const char *path, bool allow_open, char **data, size_
 		if (got < 0)
 			ncp_err_set(err, NCP_ERR_CREDS, "cannot read %s: %s", path, strerror(errno));
 		else
-			ncp_err_set(err, NCP_ERR_CREDS, "%s is larger than %d bytes: not a key file", path, CREDS_FILE_MAX);
+			ncp_err_set(err, NCP_ERR_CREDS, "%s is larger than %zu bytes: not a key file", path, CREDS_FILE_MAX);
 		return -1;
 	}
 	buf[n] = '\0';

@@ -17,7 +17,7 @@
 #include "text.h"
 
 #define BACKOFF_FIRST_MS 500
-#define RAW_NOTE_MAX (64 * 1024)
+#define RAW_NOTE_MAX ((size_t)64 * 1024)
 
 /* Certificate numbers already taken, so a page repeated by a server that
  * ignores paging is not counted twice.  Open addressing, grows at 1/2. */
@@ -239,7 +239,7 @@ static int get_page(const struct fetch_options *o, struct http_client *http, con
 		    long page, struct http_response *resp, struct fetch_stats *stats, struct buf *notes,
 		    struct ncp_err *err)
 {
-	struct page_request r;
+	struct page_request r = { .url = "" };
 	char hdr[5][512];
 	const char *hdrs[5] = { hdr[0], hdr[1], hdr[2], hdr[3], hdr[4] };
 

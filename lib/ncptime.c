@@ -108,7 +108,7 @@ static time_t fields_to_time(const struct fields *f)
 {
 	long long days = ncptime_days_from_civil(f->year, f->month, f->day);
 
-	return (time_t)(days * 86400 + f->hour * 3600 + f->min * 60 + f->sec - f->offset);
+	return (time_t)(days * 86400 + f->hour * 3600LL + f->min * 60LL + f->sec - f->offset);
 }
 
 /* "+09:00", "+0900", "-05:00"; p at the sign. */

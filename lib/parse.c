@@ -527,7 +527,7 @@ out:
 bool parse_error_body(const char *body, size_t len, char *out, size_t out_len)
 {
 	struct ncp_err ignored;
-	json_object *root, *rc;
+	json_object *root;
 	bool found = false;
 
 	out[0] = '\0';
@@ -536,7 +536,7 @@ bool parse_error_body(const char *body, size_t len, char *out, size_t out_len)
 	if (root == NULL || !json_object_is_type(root, json_type_object))
 		goto out;
 	found = describe_wrapped_error(root, out, out_len);
-	if (!found && (rc = get_field(root, "returnCode")) != NULL) {
+	if (!found && get_field(root, "returnCode") != NULL) {
 		describe(root, "returnCode", "returnMessage", "returnCode", out, out_len);
 		found = true;
 	}

@@ -66,9 +66,8 @@ int text_append_safe(struct buf *out, const char *s, size_t max_chars)
 		} else if (n == 1) {
 			char c = ascii_replacement(*p);
 			rc = buf_append(out, &c, 1);
-		} else if (cp >= 0x80 && cp < 0xA0) {   /* C1 controls */
-			rc = buf_append(out, " ", 1);
-		} else if (cp == 0x2028 || cp == 0x2029) { /* line/paragraph separators */
+		} else if ((cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) {
+			/* C1 controls, line and paragraph separators */
 			rc = buf_append(out, " ", 1);
 		} else {
 			rc = buf_append(out, p, n);

@@ -244,8 +244,8 @@ int main(int argc, char *argv[])
 	}
 	watchdog_arm(cfg.timeout_s + 0.5, cfg.timeout_s, cfg.api_error_state);
 	cert_list_init(&certs);
-	buf_init(&out, 256u * 1024 * 1024);
-	buf_init(&notes, 64u * 1024 * 1024);
+	buf_init(&out, (size_t)256 * 1024 * 1024);
+	buf_init(&notes, (size_t)64 * 1024 * 1024);
 	buf_init(&stale, 4096);
 	if (cfg.input)
 		rc = load_input(&cfg, &certs, &err);

@@ -14,7 +14,7 @@
 #define DEFAULT_TIMEOUT_S 30.0
 #define DEFAULT_RETRIES 2
 #define DEFAULT_PAGE_SIZE 100
-#define DEFAULT_MAX_RESPONSE (32u * 1024 * 1024)
+#define DEFAULT_MAX_RESPONSE ((size_t)32 * 1024 * 1024)
 
 enum long_only {
 	OPT_SECRET_KEY_FILE = 256,
@@ -153,9 +153,9 @@ static int parse_size(const char *s, size_t *out)
 	if (*end == 'K' || *end == 'k')
 		mult = 1024;
 	else if (*end == 'M' || *end == 'm')
-		mult = 1024 * 1024;
+		mult = 1024ull * 1024;
 	else if (*end == 'G' || *end == 'g')
-		mult = 1024 * 1024 * 1024;
+		mult = 1024ull * 1024 * 1024;
 	if (mult != 1)
 		end++;
 	if (*end == 'B' || *end == 'b')
