@@ -13,6 +13,15 @@ Importable too: `render_account(account)` builds the full API answer for a
 fixture (what the tests save for --input), `expand_cert()` expands the
 relative date helper keys.
 
+Speed (--cache-pages): rendering a page of relative dates costs a few ms of
+Python per 100 orders, more than a C client spends on it.  With
+--cache-pages the body of each (page, pageSize, certificateName) is rendered
+once and the same bytes are served afterwards, so the dates are frozen at
+the first request for that page (harmless for runs of minutes; bench/run
+uses it so the mock is not what it measures).  Authentication, paging and
+the request log still happen on every request.  Off by default; it applies
+to normal answers of a fixture account only (not to endless).
+
 Scenarios (--scenario, comma-separated; `slow:S` and `clock-skew[:S]` combine
 with any other one):
   ok                      normal answers
@@ -31,6 +40,10 @@ with any other one):
   html                    HTTP 200 text/html proxy error page
   endless                 every page is a full page of fresh certificates,
                           totalCount huge: a server that never ends
+  huge:BYTES[:length]     HTTP 200, then BYTES bytes (K/M/G suffixes) of a
+                          valid-looking JSON prefix that never closes, made
+                          on the fly (never held in memory), then close; no
+                          Content-Length unless `:length` is given
   slow:SECONDS            delay every answer by SECONDS
   clock-skew[:SECONDS]    the server clock runs SECONDS (default 600) ahead,
                           so a correctly signed request is refused with a
@@ -244,6 +257,7 @@ class MockServer(http.server.ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.request_no = 0       # API requests seen (for sequence:)
         self.endless_no = 0       # certificates made up by endless
+        self.page_cache = {}      # (page, size, filter) -> body, with --cache-pages
         self.log_fh = open(cfg.request_log, "a", encoding="utf-8") if cfg.request_log else None
         super().__init__(addr, handler)
 
@@ -289,6 +303,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "ncp-mock/1.0"
     sys_version = ""
     timeout = 60  # idle keep-alive connections
+    # Headers and body go out in two writes; with Nagle on, a body shorter
+    # than a segment waits for the client's delayed ACK of the headers
+    # (40 ms on Linux) on every kept-alive request after the first few.
+    disable_nagle_algorithm = True
 
     # -- plumbing --------------------------------------------------------
 
@@ -476,8 +494,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             rnd = random.Random(n)
             reply(200, bytes(rnd.getrandbits(8) for _ in range(600)))
             return
+        if sc == "huge":
+            self._huge(entry)
+            return
 
-        body = self._page_body(page, size, params.get("certificateName", [None])[0])
+        body = self._cached_page_body(page, size, params.get("certificateName", [None])[0])
 
         if sc == "drip":
             self._drip(entry, body)
@@ -501,6 +522,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
         reply(200, body)
+
+    def _cached_page_body(self, page, size, name_filter):
+        cfg = self.server.cfg
+        if not getattr(cfg, "cache_pages", False) or cfg.scenario == "endless":
+            return self._page_body(page, size, name_filter)
+        key = (page, size, name_filter)
+        body = self.server.page_cache.get(key)
+        if body is None:
+            body = self._page_body(page, size, name_filter)
+            with self.server.lock:
+                body = self.server.page_cache.setdefault(key, body)
+        return body
 
     def _page_body(self, page, size, name_filter):
         cfg = self.server.cfg
@@ -557,6 +590,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             return
 
+    def _huge(self, entry):
+        """A body of cfg.huge_bytes bytes streamed in 64 KiB blocks."""
+        cfg = self.server.cfg
+        total = cfg.huge_bytes
+        entry["status"] = 200
+        self.server.log_request_line(entry)
+        if cfg.slow:
+            self._wait(cfg.slow)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        if cfg.huge_length:
+            self.send_header("Content-Length", str(total))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        head = (b'{"returnCode":"0","returnMessage":"Success","totalCount":1,"orders":['
+                b'{"orderId":"1","certificates":[{"certificateNo":1,"certificateName":"')
+        block = b"x" * 65536
+        sent = 0
+        try:
+            self.wfile.write(head[:total])
+            sent = min(len(head), total)
+            while sent < total and not self.server.stop_event.is_set():
+                chunk = block[: min(len(block), total - sent)]
+                self.wfile.write(chunk)
+                sent += len(chunk)
+            self.wfile.flush()
+        except OSError:
+            pass
+        if cfg.verbose:
+            sys.stderr.write("ncp_mock: huge: %d of %d bytes sent\n" % (sent, total))
+
     def _stall(self, entry, body):
         entry["status"] = 200
         self.server.log_request_line(entry)
@@ -582,6 +647,8 @@ def parse_scenario(text, cfg):
     cfg.status_body = None
     cfg.sequence = None
     cfg.return_code = None
+    cfg.huge_bytes = 0
+    cfg.huge_length = False
     main = []
     for part in [p.strip() for p in text.split(",") if p.strip()]:
         name, _, arg = part.partition(":")
@@ -601,6 +668,15 @@ def parse_scenario(text, cfg):
             main.append(name)
         elif name == "return-code":
             cfg.return_code = arg
+            main.append(name)
+        elif name == "huge":
+            size, _, flag = arg.partition(":")
+            mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(size[-1:].upper(), 1)
+            digits = size[:-1] if mult > 1 else size
+            if not digits.isdigit() or flag not in ("", "length"):
+                raise ValueError("huge:BYTES[:length] needs a byte count, got %r" % part)
+            cfg.huge_bytes = int(digits) * mult
+            cfg.huge_length = flag == "length"
             main.append(name)
         elif name in ("ok", "empty-403", "redirect", "drip", "stall", "close-mid-body",
                       "garbage", "html", "endless"):
@@ -648,6 +724,9 @@ def build_arg_parser():
                    help="Location of the redirect scenario")
     p.add_argument("--lifetime", type=float, default=120.0,
                    help="stop by itself after this many seconds")
+    p.add_argument("--cache-pages", action="store_true",
+                   help="render each page once and serve the same bytes afterwards "
+                        "(dates frozen at the first request; for benchmarks)")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
     return p
 
@@ -676,6 +755,7 @@ def main(argv=None):
     cfg.total_count = args.total_count
     cfg.retry_after = args.retry_after
     cfg.redirect_to = args.redirect_to
+    cfg.cache_pages = args.cache_pages
 
     tls_ctx = None
     if args.tls_cert or args.tls_key:
