@@ -12,6 +12,8 @@
 
 #include <json-c/json.h>
 
+#include "parse_fast.h"
+
 #include "buf.h"
 
 /* Deep enough for the real document (4 levels), shallow enough that a
@@ -500,6 +502,17 @@ static int read_orders(json_object *root, struct ncp_page *out, struct ncp_err *
 }
 
 int parse_page(const char *body, size_t len, struct ncp_page *out, struct ncp_err *err)
+{
+	int rc = parse_fast_page(body, len, out);
+
+	if (rc == -2) {
+		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory reading the answer");
+		return -1;
+	}
+	return rc == 0 ? 0 : parse_page_full(body, len, out, err);
+}
+
+int parse_page_full(const char *body, size_t len, struct ncp_page *out, struct ncp_err *err)
 {
 	json_object *root, *total;
 	long long n;
