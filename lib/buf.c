@@ -37,6 +37,23 @@ static int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_presize(struct buf *b, size_t n)
+{
+	char *p;
+
+	if (n > b->max)
+		return -1;
+	if (n + 1 <= b->cap)
+		return 0;
+	p = realloc(b->data, n + 1);
+	if (p == NULL)
+		return -1;
+	b->data = p;
+	b->cap = n + 1;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 int buf_append(struct buf *b, const void *data, size_t len)
 {
 	if (buf_reserve(b, len) != 0)
@@ -68,6 +85,21 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int buf_append_ll(struct buf *b, long long v)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	return buf_append(b, digits + n, sizeof digits - n);
 }
 
 const char *buf_str(const struct buf *b)

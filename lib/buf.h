@@ -20,6 +20,13 @@ int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Room for exactly n bytes in all, for data of known size (a file), so
+ * doubling does not leave up to half the memory unused.  0 or -1. */
+int buf_presize(struct buf *b, size_t n);
+
+/* A decimal integer, without printf's cost (perfdata has thousands). */
+int buf_append_ll(struct buf *b, long long v);
+
 /* The text, "" when empty; borrowed. */
 const char *buf_str(const struct buf *b);
 

@@ -80,13 +80,24 @@ static char simple_escape(char e)
 	}
 }
 
+/* Bytes that end the plain run of a string: the quote, a backslash and
+ * the control characters JSON forbids raw. */
+static const bool string_stop[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+	[0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+	[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 /* s->p at the opening quote.  The span points into the input when the
  * string has no escapes, else into scratch (valid until the next string). */
 static bool scan_string(struct scan *s, struct span *out)
 {
 	const char *start = s->p + 1, *q = start;
 
-	while (q < s->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+	/* The common case: plain text up to the closing quote, one test a byte. */
+	while (q < s->end && !string_stop[(unsigned char)*q])
 		q++;
 	if (q < s->end && *q == '"') {
 		*out = (struct span){ start, (size_t)(q - start) };
@@ -256,18 +267,22 @@ static int add_name(struct ncp_cert *c, const char *start, size_t len)
 }
 
 /* Same separators as parse.c: comma, blanks, semicolon. */
+static bool is_separator(char c)
+{
+	return c == ',' || c == ' ' || c == ';' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static int split_names(struct ncp_cert *c, struct span v)
 {
-	static const char seps[] = ", ;\t\r\n";
 	size_t i = 0;
 	int rc = FAST_OK;
 
 	while (i < v.len && rc == FAST_OK) {
 		size_t j;
-		while (i < v.len && strchr(seps, v.s[i]))
+		while (i < v.len && is_separator(v.s[i]))
 			i++;
 		j = i;
-		while (j < v.len && !strchr(seps, v.s[j]))
+		while (j < v.len && !is_separator(v.s[j]))
 			j++;
 		rc = add_name(c, v.s + i, j - i);
 		i = j;

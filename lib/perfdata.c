@@ -22,9 +22,14 @@ static int label_text(struct buf *out, const char *label)
 	buf_init(&safe, 4096);
 	if (text_append_safe(&safe, label, PERFDATA_LABEL_CHARS) != 0)
 		rc = -1;
-	for (const char *p = buf_str(&safe); *p && rc == 0; p++) {
-		const char *piece = *p == '\'' ? "''" : *p == '=' ? "_" : NULL;
-		rc = piece ? buf_puts(out, piece) : buf_append(out, p, 1);
+	/* copy runs of ordinary text at once; only ' and = need care */
+	for (const char *p = buf_str(&safe); *p && rc == 0;) {
+		size_t run = strcspn(p, "'=");
+		rc = buf_append(out, p, run);
+		p += run;
+		if (*p && rc == 0)
+			rc = buf_puts(out, *p == '\'' ? "''" : "_");
+		p += *p != '\0';
 	}
 	buf_clear(&safe);
 	return rc;
@@ -123,9 +128,9 @@ out:
 
 static int append_cert_label(struct buf *out, const struct labels *l, size_t i, const struct cert_verdict *v)
 {
-	if (buf_printf(out, "'%s", l->text[i]) != 0)
+	if (buf_puts(out, "'") != 0 || buf_puts(out, l->text[i]) != 0)
 		return -1;
-	if (l->numbered[i] && buf_printf(out, " #%lld", v->cert->no) != 0)
+	if (l->numbered[i] && (buf_puts(out, " #") != 0 || buf_append_ll(out, v->cert->no) != 0))
 		return -1;
 	return buf_puts(out, "'");
 }
@@ -177,7 +182,9 @@ int perfdata_append(struct buf *out, const struct report *r, const struct judge_
 		if (!v->by_expiry)
 			continue;
 		if (buf_puts(out, " ") != 0 || append_cert_label(out, &labels, i, v) != 0 ||
-		    buf_printf(out, "=%llds;%s;%s", v->seconds_left, warn, crit) != 0)
+		    buf_puts(out, "=") != 0 || buf_append_ll(out, v->seconds_left) != 0 ||
+		    buf_puts(out, "s;") != 0 || buf_puts(out, warn) != 0 || buf_puts(out, ";") != 0 ||
+		    buf_puts(out, crit) != 0)
 			rc = -1;
 	}
 	labels_clear(&labels);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +65,7 @@ static int read_input(const struct plugin_config *cfg, struct buf *body, struct 
 {
 	FILE *f = strcmp(cfg->input, "-") == 0 ? stdin : fopen(cfg->input, "rb");
 	char chunk[65536];
+	struct stat st;
 	size_t n;
 	int rc = 0;
 
@@ -71,6 +73,8 @@ static int read_input(const struct plugin_config *cfg, struct buf *body, struct 
 		ncp_err_set(err, NCP_ERR_INPUT, "cannot open --input %s: %s", cfg->input, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		buf_presize(body, (size_t)st.st_size);   /* fails harmlessly past the cap */
 	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		if (buf_append(body, chunk, n) != 0) {
 			ncp_err_set(err, NCP_ERR_INPUT, "--input %s is larger than %zu bytes (--max-response-size)",

@@ -158,8 +158,28 @@ static void test_reset_clear(void)
 	buf_clear(&b);
 }
 
+static void test_append_ll(void)
+{
+	static const long long values[] = { 0, 7, -7, 10, 86400, -172800, 9223372036854775807LL,
+					    -9223372036854775807LL - 1 };
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		struct buf b;
+		char want[32];
+		buf_init(&b, 64);
+		snprintf(want, sizeof want, "%lld", values[i]);
+		tap_ok(buf_append_ll(&b, values[i]) == 0, "append_ll %s: ok", want);
+		tap_is_str(buf_str(&b), want, "append_ll %s: same as printf", want);
+		buf_clear(&b);
+	}
+	struct buf small;
+	buf_init(&small, 3);
+	tap_ok(buf_append_ll(&small, 12345) == -1 && small.len == 0, "append_ll past the cap fails, nothing kept");
+	buf_clear(&small);
+}
+
 int main(void)
 {
+	test_append_ll();
 	test_empty();
 	test_append();
 	test_cap();
