@@ -210,19 +210,18 @@ static int read_not_after(struct ncp_cert *c, json_object *v)
 	return c->not_after_raw ? 0 : -1;
 }
 
-static int append_instance(struct ncp_cert *c, struct buf *list, json_object *v)
+static void append_instance(struct ncp_cert *c, struct buf *list, json_object *v)
 {
 	char *text = dup_scalar(v);
-	int rc = 0;
 
 	if (text == NULL)
-		return 0;
+		return;
 	if (*text) {
 		c->n_used_instances++;
-		rc = buf_printf(list, "%s%s", list->len ? ", " : "", text);
+		/* the list is for messages: past its cap it is cut, not an error */
+		buf_printf(list, "%s%s", list->len ? ", " : "", text);
 	}
 	free(text);
-	return rc;
 }
 
 /* usedInstanceNoList: an array of numbers or strings, or one string. */

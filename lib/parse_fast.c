@@ -329,8 +329,8 @@ static int append_instance(struct ncp_cert *c, struct buf *list, struct scan *s)
 	if (v.len == 0)
 		return FAST_OK;
 	c->n_used_instances++;
-	if ((list->len && buf_puts(list, ", ") != 0) || buf_append(list, v.s, v.len) != 0)
-		return FAST_NO_MEMORY;
+	/* the list is for messages: past its cap it is cut, as parse.c does */
+	buf_printf(list, "%s%.*s", list->len ? ", " : "", (int)v.len, v.s);
 	return FAST_OK;
 }
 

@@ -64,11 +64,12 @@ int range_parse(const char *text, struct range *out, const char **why)
 			goto bad;
 		r.end_inf = false;
 	}
+done:
+	/* also "@-5", which means @0:-5 */
 	if (!r.start_inf && !r.end_inf && r.start > r.end) {
 		*why = "start of range is greater than its end";
 		return -1;
 	}
-done:
 	*out = r;
 	return 0;
 bad:

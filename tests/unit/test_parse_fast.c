@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/page_compare.h"
+#include "buf.h"
 #include "parse.h"
 #include "parse_fast.h"
 #include "tap.h"
@@ -96,6 +97,29 @@ static void compare(const struct doc *d)
 	ncp_page_clear(&full);
 }
 
+/* usedInstanceNoList longer than its message cap (a fuzzer find): read,
+ * counted, the text cut the same way by both readers. */
+static void long_instance_list(void)
+{
+	struct buf doc;
+	struct doc d = { "usedInstanceNoList past its cap", 1, NULL };
+
+	buf_init(&doc, 1 << 20);
+	buf_puts(&doc, HEAD "{\"certificateNo\":1,\"usedInstanceNoList\":[");
+	for (int i = 0; i < 300; i++)
+		buf_printf(&doc, "%s\"%030d\"", i ? "," : "", i);
+	buf_puts(&doc, "]}" TAIL);
+	d.json = buf_str(&doc);
+	compare(&d);
+	struct ncp_page p;
+	struct ncp_err err;
+	ncp_err_clear(&err);
+	tap_ok(parse_page(buf_str(&doc), doc.len, &p, &err) == 0 && p.certs.len == 1 &&
+	       p.certs.items[0].n_used_instances == 300, "all 300 instances counted");
+	ncp_page_clear(&p);
+	buf_clear(&doc);
+}
+
 /* Every prefix of a real answer: the fast reader never accepts a cut one. */
 static void prefixes(const char *json)
 {
@@ -117,5 +141,6 @@ int main(void)
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
 		compare(&docs[i]);
 	prefixes(docs[0].json);
+	long_instance_list();
 	return tap_done();
 }
