@@ -13,7 +13,9 @@ static const char *const count_labels[] = {
 };
 #define N_COUNT_LABELS (sizeof count_labels / sizeof count_labels[0])
 
-/* The text between the quotes: made safe, cut, ' doubled, = replaced. */
+/* The text between the quotes: made safe, cut, ' doubled, = replaced, and
+ * "::" (which Icinga 2 reads as a check_multi prefix for every later
+ * label) made "_". */
 static int label_text(struct buf *out, const char *label)
 {
 	struct buf safe;
@@ -24,12 +26,18 @@ static int label_text(struct buf *out, const char *label)
 		rc = -1;
 	/* copy runs of ordinary text at once; only ' and = need care */
 	for (const char *p = buf_str(&safe); *p && rc == 0;) {
-		size_t run = strcspn(p, "'=");
+		size_t run = strcspn(p, "'=:");
 		rc = buf_append(out, p, run);
 		p += run;
-		if (*p && rc == 0)
-			rc = buf_puts(out, *p == '\'' ? "''" : "_");
-		p += *p != '\0';
+		if (*p == '\0' || rc != 0)
+			break;
+		if (p[0] == ':' && p[1] == ':') {
+			rc = buf_puts(out, "_");
+			p += 2;
+			continue;
+		}
+		rc = buf_puts(out, *p == '\'' ? "''" : *p == '=' ? "_" : ":");
+		p++;
 	}
 	buf_clear(&safe);
 	return rc;

@@ -394,6 +394,9 @@ static void test_labels(void)
 	buf_init(&b, 4096);
 	perfdata_append_label(&b, "it's a=b|c;d\n");
 	tap_is_str(buf_str(&b), "'it''s a_b/c,d '", "perfdata_append_label: every escape at once");
+	buf_reset(&b);
+	perfdata_append_label(&b, "ops::web:8443:::x");
+	tap_is_str(buf_str(&b), "'ops_web:8443_:x'", "perfdata_append_label: '::' (Icinga's check_multi prefix) becomes '_'");
 	buf_clear(&b);
 }
 
