@@ -236,6 +236,39 @@ static bool span_is(struct span k, const char *word)
 	return k.len == strlen(word) && memcmp(k.s, word, k.len) == 0;
 }
 
+/* "[ e, e, ... ]" with each element read by element(); "[]" is fine. */
+static int scan_array(struct scan *s, int (*element)(struct scan *, void *), void *ctx)
+{
+	int rc = FAST_OK;
+
+	if (!take(s, '['))
+		return FAST_GIVE_UP;
+	if (take(s, ']'))
+		return FAST_OK;
+	do
+		rc = element(s, ctx);
+	while (rc == FAST_OK && take(s, ','));
+	return rc != FAST_OK ? rc : take(s, ']') ? FAST_OK : FAST_GIVE_UP;
+}
+
+/* "{ "key": value, ... }" with each member read by member(); "{}" is fine. */
+static int scan_object(struct scan *s, int (*member)(struct scan *, struct span, void *), void *ctx)
+{
+	struct span key;
+	int rc = FAST_OK;
+
+	if (!take(s, '{'))
+		return FAST_GIVE_UP;
+	if (take(s, '}'))
+		return FAST_OK;
+	do {
+		if (!next_is_string(s) || !scan_string(s, &key) || !take(s, ':'))
+			return FAST_GIVE_UP;
+		rc = member(s, key, ctx);
+	} while (rc == FAST_OK && take(s, ','));
+	return rc != FAST_OK ? rc : take(s, '}') ? FAST_OK : FAST_GIVE_UP;
+}
+
 /* A field that must be text: a string (copied) or null (left NULL). */
 static int text_field(struct scan *s, char **out)
 {
@@ -290,29 +323,34 @@ static int split_names(struct ncp_cert *c, struct span v)
 	return rc;
 }
 
+static int dns_element(struct scan *s, void *ctx)
+{
+	struct span v;
+
+	if (!next_is_string(s) || !scan_string(s, &v))
+		return FAST_GIVE_UP;
+	return split_names(ctx, v);
+}
+
 static int dns_field(struct scan *s, struct ncp_cert *c)
 {
 	struct span v;
-	int rc = FAST_OK;
 
 	if (peek(s) == 'n')
 		return take_word(s, "null") ? FAST_OK : FAST_GIVE_UP;
 	if (next_is_string(s))
 		return scan_string(s, &v) && !memchr(v.s, '\0', v.len) ? split_names(c, v) : FAST_GIVE_UP;
-	if (!take(s, '['))
-		return FAST_GIVE_UP;
-	if (take(s, ']'))
-		return FAST_OK;
-	do {
-		if (!next_is_string(s) || !scan_string(s, &v))
-			return FAST_GIVE_UP;
-		rc = split_names(c, v);
-	} while (rc == FAST_OK && take(s, ','));
-	return rc != FAST_OK ? rc : take(s, ']') ? FAST_OK : FAST_GIVE_UP;
+	return scan_array(s, dns_element, c);
 }
 
-static int append_instance(struct ncp_cert *c, struct buf *list, struct scan *s)
+struct instances {
+	struct ncp_cert *cert;
+	struct buf list;
+};
+
+static int append_instance(struct scan *s, void *ctx)
 {
+	struct instances *in = ctx;
 	struct span v;
 	long long n;
 	char number[24];
@@ -328,34 +366,24 @@ static int append_instance(struct ncp_cert *c, struct buf *list, struct scan *s)
 	}
 	if (v.len == 0)
 		return FAST_OK;
-	c->n_used_instances++;
+	in->cert->n_used_instances++;
 	/* the list is for messages: past its cap it is cut, as parse.c does */
-	buf_printf(list, "%s%.*s", list->len ? ", " : "", (int)v.len, v.s);
+	buf_printf(&in->list, "%s%.*s", in->list.len ? ", " : "", (int)v.len, v.s);
 	return FAST_OK;
 }
 
 static int instances_field(struct scan *s, struct ncp_cert *c)
 {
-	struct buf list;
-	int rc = FAST_OK;
+	struct instances in = { .cert = c };
+	int rc;
 
 	if (peek(s) == 'n')
 		return take_word(s, "null") ? FAST_OK : FAST_GIVE_UP;
-	buf_init(&list, 4096);
-	if (take(s, '[')) {
-		if (!take(s, ']')) {
-			do
-				rc = append_instance(c, &list, s);
-			while (rc == FAST_OK && take(s, ','));
-			if (rc == FAST_OK && !take(s, ']'))
-				rc = FAST_GIVE_UP;
-		}
-	} else {
-		rc = append_instance(c, &list, s);
-	}
-	if (rc == FAST_OK && list.len && (c->used_instances = strdup(buf_str(&list))) == NULL)
+	buf_init(&in.list, 4096);
+	rc = peek(s) == '[' ? scan_array(s, append_instance, &in) : append_instance(s, &in);
+	if (rc == FAST_OK && in.list.len && (c->used_instances = strdup(buf_str(&in.list))) == NULL)
 		rc = FAST_NO_MEMORY;
-	buf_clear(&list);
+	buf_clear(&in.list);
 	return rc;
 }
 
@@ -434,8 +462,16 @@ static int number_field(struct scan *s, struct ncp_cert *c)
 	return FAST_OK;
 }
 
-static int cert_field(struct scan *s, struct span key, struct ncp_cert *c, unsigned *seen)
+struct cert_scan {
+	struct ncp_cert cert;
+	unsigned seen;
+};
+
+static int cert_field(struct scan *s, struct span key, void *ctx)
 {
+	struct ncp_cert *c = &((struct cert_scan *)ctx)->cert;
+	unsigned *seen = &((struct cert_scan *)ctx)->seen;
+
 	if (span_is(key, "certificateNo"))
 		return once(seen, SEEN_NO) ? FAST_GIVE_UP : number_field(s, c);
 	if (span_is(key, "certificateName"))
@@ -460,49 +496,26 @@ static int cert_field(struct scan *s, struct span key, struct ncp_cert *c, unsig
 }
 
 /* One object of an order's certificates, straight into a new entry. */
-static int scan_cert(struct scan *s, struct ncp_cert_list *list)
+static int scan_cert(struct scan *s, void *list)
 {
-	struct ncp_cert c = { 0 };
-	unsigned seen = 0;
-	struct span key;
-	int rc = FAST_OK;
+	struct cert_scan cs = { .seen = 0 };
+	int rc = scan_object(s, cert_field, &cs);
 
-	if (!take(s, '{'))
-		return FAST_GIVE_UP;
-	if (!take(s, '}')) {
-		do {
-			if (!next_is_string(s) || !scan_string(s, &key) || !take(s, ':'))
-				rc = FAST_GIVE_UP;
-			else
-				rc = cert_field(s, key, &c, &seen);
-		} while (rc == FAST_OK && take(s, ','));
-		if (rc == FAST_OK && !take(s, '}'))
-			rc = FAST_GIVE_UP;
-	}
 	if (rc != FAST_OK) {
-		cert_clear(&c);
+		cert_clear(&cs.cert);
 		return rc;
 	}
-	c.type = cert_type_from_code(c.type_code);
-	if (!c.has_not_after)
-		c.not_after_why = "no notAfter";
-	return cert_list_push(list, &c) == 0 ? FAST_OK : FAST_NO_MEMORY;
+	cs.cert.type = cert_type_from_code(cs.cert.type_code);
+	if (!cs.cert.has_not_after)
+		cs.cert.not_after_why = "no notAfter";
+	return cert_list_push(list, &cs.cert) == 0 ? FAST_OK : FAST_NO_MEMORY;
 }
 
 static int scan_certificates(struct scan *s, struct ncp_cert_list *list)
 {
-	int rc = FAST_OK;
-
 	if (peek(s) == 'n')
 		return take_word(s, "null") ? FAST_OK : FAST_GIVE_UP;
-	if (!take(s, '['))
-		return FAST_GIVE_UP;
-	if (take(s, ']'))
-		return FAST_OK;
-	do
-		rc = scan_cert(s, list);
-	while (rc == FAST_OK && take(s, ','));
-	return rc != FAST_OK ? rc : take(s, ']') ? FAST_OK : FAST_GIVE_UP;
+	return scan_array(s, scan_cert, list);
 }
 
 /* Certificates without their own orderId take the order's. */
@@ -517,55 +530,48 @@ static int inherit_order_id(struct ncp_cert_list *list, size_t first, const char
 	return FAST_OK;
 }
 
-static int scan_order(struct scan *s, struct ncp_page *page)
-{
-	size_t first = page->certs.len;
-	char *order_id = NULL;
-	unsigned seen = 0;
-	struct span key;
-	int rc = FAST_OK;
+struct order_scan {
+	struct ncp_page *page;
+	char *order_id;
+	unsigned seen;
+};
 
-	if (!take(s, '{'))
-		return FAST_GIVE_UP;
-	if (!take(s, '}')) {
-		do {
-			if (!next_is_string(s) || !scan_string(s, &key) || !take(s, ':'))
-				rc = FAST_GIVE_UP;
-			else if (span_is(key, "orderId") || span_is(key, "orderID"))
-				rc = once(&seen, SEEN_ORDER) ? FAST_GIVE_UP : text_field(s, &order_id);
-			else if (span_is(key, "certificates"))
-				rc = once(&seen, SEEN_CERTIFICATES) ? FAST_GIVE_UP : scan_certificates(s, &page->certs);
-			else
-				rc = skip_value(s, 3) ? FAST_OK : FAST_GIVE_UP;
-		} while (rc == FAST_OK && take(s, ','));
-		if (rc == FAST_OK && !take(s, '}'))
-			rc = FAST_GIVE_UP;
-	}
-	if (rc == FAST_OK)
-		rc = inherit_order_id(&page->certs, first, order_id);
-	free(order_id);
-	page->n_orders++;
-	return rc;
+static int order_field(struct scan *s, struct span key, void *ctx)
+{
+	struct order_scan *o = ctx;
+
+	if (span_is(key, "orderId") || span_is(key, "orderID"))
+		return once(&o->seen, SEEN_ORDER) ? FAST_GIVE_UP : text_field(s, &o->order_id);
+	if (span_is(key, "certificates"))
+		return once(&o->seen, SEEN_CERTIFICATES) ? FAST_GIVE_UP : scan_certificates(s, &o->page->certs);
+	return skip_value(s, 3) ? FAST_OK : FAST_GIVE_UP;
 }
 
-static int scan_orders(struct scan *s, struct ncp_page *page)
+static int scan_order(struct scan *s, void *page)
 {
-	int rc = FAST_OK;
+	struct order_scan o = { .page = page };
+	size_t first = o.page->certs.len;
+	int rc = scan_object(s, order_field, &o);
 
-	if (!take(s, '['))
-		return FAST_GIVE_UP;
-	if (take(s, ']'))
-		return FAST_OK;
-	do
-		rc = scan_order(s, page);
-	while (rc == FAST_OK && take(s, ','));
-	return rc != FAST_OK ? rc : take(s, ']') ? FAST_OK : FAST_GIVE_UP;
+	if (rc == FAST_OK)
+		rc = inherit_order_id(&o.page->certs, first, o.order_id);
+	free(o.order_id);
+	o.page->n_orders++;
+	return rc;
 }
 
 enum { ROOT_RETURN_CODE = 1, ROOT_TOTAL = 2, ROOT_ORDERS = 4 };
 
-static int root_field(struct scan *s, struct span key, struct ncp_page *page, unsigned *seen)
+struct root_scan {
+	struct ncp_page *page;
+	unsigned seen;
+};
+
+static int root_field(struct scan *s, struct span key, void *ctx)
 {
+	struct ncp_page *page = ((struct root_scan *)ctx)->page;
+	unsigned *seen = &((struct root_scan *)ctx)->seen;
+
 	struct span v;
 	long long n;
 
@@ -586,7 +592,7 @@ static int root_field(struct scan *s, struct span key, struct ncp_page *page, un
 		return FAST_OK;
 	}
 	if (span_is(key, "orders"))
-		return once(seen, ROOT_ORDERS) ? FAST_GIVE_UP : scan_orders(s, page);
+		return once(seen, ROOT_ORDERS) ? FAST_GIVE_UP : scan_array(s, scan_order, page);
 	if (span_is(key, "error") || span_is(key, "responseError"))
 		return FAST_GIVE_UP;   /* an error envelope: parse.c words it */
 	return skip_value(s, 1) ? FAST_OK : FAST_GIVE_UP;
@@ -594,24 +600,17 @@ static int root_field(struct scan *s, struct span key, struct ncp_page *page, un
 
 static int scan_root(struct scan *s, struct ncp_page *page)
 {
-	unsigned seen = 0;
-	struct span key;
-	int rc = FAST_OK;
+	struct root_scan r = { .page = page };
+	int rc;
 
-	if (!take(s, '{') || take(s, '}'))
-		return FAST_GIVE_UP;
-	do {
-		if (!next_is_string(s) || !scan_string(s, &key) || !take(s, ':'))
-			return FAST_GIVE_UP;
-		rc = root_field(s, key, page, &seen);
-	} while (rc == FAST_OK && take(s, ','));
+	rc = scan_object(s, root_field, &r);
 	if (rc != FAST_OK)
 		return rc;
-	if (!take(s, '}') || peek(s) != -1)
+	if (peek(s) != -1)
 		return FAST_GIVE_UP;
 	/* Without both, the answer is not a plain listing: parse.c explains. */
-	return (seen & (ROOT_RETURN_CODE | ROOT_ORDERS)) == (ROOT_RETURN_CODE | ROOT_ORDERS) ? FAST_OK
-											   : FAST_GIVE_UP;
+	return (r.seen & (ROOT_RETURN_CODE | ROOT_ORDERS)) == (ROOT_RETURN_CODE | ROOT_ORDERS) ? FAST_OK
+											     : FAST_GIVE_UP;
 }
 
 int parse_fast_page(const char *body, size_t len, struct ncp_page *out)
