@@ -292,10 +292,18 @@ static void note_raw(struct buf *notes, long page, const struct buf *body)
 }
 
 struct page_tally {
-	size_t orders;
+	size_t orders;         /* on pages that brought something new */
 	size_t certs;
 	size_t largest_page;   /* most orders any page brought */
+	int repeats;           /* pages in a row that brought nothing new */
 };
+
+/* A listing that shifts under us while it is read repeats a page and goes
+ * on; a server that ignores paging repeats forever.  This many repeats in
+ * a row tell them apart. */
+#define FETCH_MAX_REPEATS 3
+
+enum paging { PAGING_MORE, PAGING_DONE };
 
 static bool seen_has(const struct seen_set *s, long long v)
 {
@@ -350,24 +358,33 @@ static long keep_new(struct ncp_page *p, struct seen_set *seen, struct ncp_cert_
 
 /* totalCount may count orders or certificates, and servers may cap or
  * ignore pageSize: stop only when both readings of totalCount are met and
- * the page was short (or exactly completed the count), or when a page
- * brings nothing new.  A server that caps pageSize shows its real page size
- * in its largest page; a page that size may have followers even when a
- * totalCount that is too low says otherwise. */
-static bool is_last_page(long page_size, const struct ncp_page *p, long fresh, const struct page_tally *t)
+ * the page was short (or exactly completed the count), or on an empty page.
+ * A server that caps pageSize shows its real page size in its largest
+ * page; a page that size may have followers even when a totalCount that is
+ * too low says otherwise.  A page that brings nothing new ends the listing
+ * when totalCount (read either way) is reached; before that it may be a
+ * listing that shifted by a page while it was read, whose next page has
+ * what we have not seen, so we go on, up to FETCH_MAX_REPEATS repeats in
+ * a row (a server that ignores paging). */
+static enum paging next_step(long page_size, const struct ncp_page *p, long fresh, struct page_tally *t)
 {
 	size_t real_size = (long)t->largest_page < page_size ? t->largest_page : (size_t)page_size;
 	bool full = p->n_orders >= real_size;
-	bool met;
+	bool met = p->has_total && (long long)t->orders >= p->total_count && (long long)t->certs >= p->total_count;
+	bool met_either = p->has_total && ((long long)t->orders >= p->total_count ||
+					   (long long)t->certs >= p->total_count);
 
 	if (p->n_orders == 0 && p->certs.len == 0)
-		return true;
-	if (fresh == 0)
-		return true;
+		return PAGING_DONE;
+	if (fresh == 0) {
+		if (!p->has_total || met_either)
+			return PAGING_DONE;
+		return ++t->repeats >= FETCH_MAX_REPEATS ? PAGING_DONE : PAGING_MORE;
+	}
+	t->repeats = 0;
 	if (!p->has_total)
-		return false;
-	met = (long long)t->orders >= p->total_count && (long long)t->certs >= p->total_count;
-	return met && (!full || (long long)t->orders == p->total_count);
+		return PAGING_MORE;
+	return met && (!full || (long long)t->orders == p->total_count) ? PAGING_DONE : PAGING_MORE;
 }
 
 /* What paging has seen so far: shared by live fetches and cache replays. */
@@ -383,6 +400,7 @@ static int absorb_page(struct absorber *a, const struct buf *body, long page, st
 		       struct fetch_stats *stats, bool *last, struct ncp_err *err)
 {
 	struct ncp_page p;
+	enum paging step;
 	long fresh;
 
 	if (parse_page(buf_str(body), body->len, &p, err) != 0) {
@@ -392,17 +410,25 @@ static int absorb_page(struct absorber *a, const struct buf *body, long page, st
 	stats->pages++;
 	stats->has_total = p.has_total;
 	stats->total_count = p.total_count;
-	a->tally.orders += p.n_orders;
 	if (p.n_orders > a->tally.largest_page)
 		a->tally.largest_page = p.n_orders;
 	fresh = keep_new(&p, &a->seen, out, stats);
-	a->tally.certs += fresh > 0 ? (size_t)fresh : 0;
-	*last = fresh >= 0 && is_last_page(a->page_size, &p, fresh, &a->tally);
+	if (fresh > 0) {
+		a->tally.orders += p.n_orders;
+		a->tally.certs += (size_t)fresh;
+	}
+	step = fresh >= 0 ? next_step(a->page_size, &p, fresh, &a->tally) : PAGING_MORE;
 	ncp_page_clear(&p);
 	if (fresh < 0) {
 		ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory");
 		return -1;
 	}
+	if (out->len > FETCH_MAX_CERTIFICATES) {
+		ncp_err_set(err, NCP_ERR_ANSWER, "the API listed more than %d certificates: refusing to hold more",
+			    FETCH_MAX_CERTIFICATES);
+		return -1;
+	}
+	*last = step == PAGING_DONE;
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #define FETCH_PATH "/api/v2/certificate/getPaidCertificates"
 /* A server that keeps inventing pages must not keep us forever. */
 #define FETCH_MAX_PAGES 5000
+/* Nor make us hold more certificates than any account has. */
+#define FETCH_MAX_CERTIFICATES 1000000
 
 struct fetch_options {
 	const char *endpoint;       /* scheme://host[:port][/prefix] */

@@ -496,6 +496,11 @@ static int read_orders(json_object *root, struct ncp_page *out, struct ncp_err *
 			ncp_err_set(err, NCP_ERR_INTERNAL, "out of memory reading the answer");
 			return -1;
 		}
+		if (out->certs.len > PARSE_MAX_PAGE_CERTS) {
+			ncp_err_set(err, NCP_ERR_ANSWER, "answer holds more than %d certificate entries: no real "
+				    "account page does", PARSE_MAX_PAGE_CERTS);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -511,6 +516,29 @@ int parse_page(const char *body, size_t len, struct ncp_page *out, struct ncp_er
 	return rc == 0 ? 0 : parse_page_full(body, len, out, err);
 }
 
+/* Values a document would make json-c allocate (commas, brackets, braces
+ * outside strings), counted without building anything. */
+static size_t count_json_values(const char *body, size_t len)
+{
+	size_t n = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = body[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == ',' || c == '[' || c == '{') {
+			n++;
+		}
+	}
+	return n;
+}
+
 int parse_page_full(const char *body, size_t len, struct ncp_page *out, struct ncp_err *err)
 {
 	json_object *root, *total;
@@ -518,6 +546,11 @@ int parse_page_full(const char *body, size_t len, struct ncp_page *out, struct n
 	int rc = -1;
 
 	ncp_page_init(out);
+	if (count_json_values(body, len) > PARSE_MAX_JSON_VALUES) {
+		ncp_err_set(err, NCP_ERR_ANSWER, "answer holds more than %d JSON values: refused rather than "
+			    "built in memory", PARSE_MAX_JSON_VALUES);
+		return -1;
+	}
 	root = parse_document(body, len, err);
 	if (root == NULL)
 		return -1;

@@ -15,6 +15,12 @@ struct ncp_page {
 	long long total_count;       /* totalCount: orders or certificates */
 };
 
+/* json-c spends ~100 bytes a value: an answer of more values than this is
+ * refused rather than built (a real page holds a few thousand). */
+#define PARSE_MAX_JSON_VALUES 1000000
+/* More certificate entries than this on one page is no real account. */
+#define PARSE_MAX_PAGE_CERTS 200000
+
 void ncp_page_init(struct ncp_page *p);
 void ncp_page_clear(struct ncp_page *p);
 

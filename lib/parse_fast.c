@@ -505,6 +505,10 @@ static int scan_cert(struct scan *s, void *list)
 		cert_clear(&cs.cert);
 		return rc;
 	}
+	if (((struct ncp_cert_list *)list)->len >= PARSE_MAX_PAGE_CERTS) {
+		cert_clear(&cs.cert);
+		return FAST_GIVE_UP;   /* parse.c refuses it with a message */
+	}
 	cs.cert.type = cert_type_from_code(cs.cert.type_code);
 	if (!cs.cert.has_not_after)
 		cs.cert.not_after_why = "no notAfter";

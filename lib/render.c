@@ -101,7 +101,7 @@ int render_reason(const struct cert_verdict *v, bool detailed, struct buf *out)
 			return buf_printf(out, "status %s without notAfter", v->status->api_name);
 		return append_bad_not_after(out, c);
 	case WHY_BAD_ENTRY:
-		return buf_puts(out, "unreadable entry: ") || text_append_safe(out, c->problem, 0) ? -1 : 0;
+		return buf_puts(out, "unreadable entry: ") || text_append_safe(out, c->problem, RENDER_LONG_NAME_CHARS) ? -1 : 0;
 	}
 	return 0;
 }
@@ -195,7 +195,7 @@ static int append_superseded(struct buf *out, const struct cert_verdict *v)
 	if (v->superseded_by == NULL)
 		return 0;
 	if (buf_puts(out, v->counted ? ", superseded by " : " by ") ||
-	    append_cert_ref(out, v->superseded_by, 0))
+	    append_cert_ref(out, v->superseded_by, RENDER_LONG_NAME_CHARS))
 		return -1;
 	if (v->counted && c->n_used_instances)
 		return buf_puts(out, " but still used by instance ") || text_append_safe(out, c->used_instances, 200) ? -1 : 0;
@@ -206,10 +206,10 @@ static int append_long_line(struct buf *out, const struct cert_verdict *v, const
 {
 	const struct ncp_cert *c = v->cert;
 
-	if (buf_printf(out, "[%s] ", tag) || append_cert_ref(out, c, 0))
+	if (buf_printf(out, "[%s] ", tag) || append_cert_ref(out, c, RENDER_LONG_NAME_CHARS))
 		return -1;
 	if (c->common_name && (c->name == NULL || strcmp(c->name, c->common_name) != 0))
-		if (buf_puts(out, " ") || text_append_safe(out, c->common_name, 0))
+		if (buf_puts(out, " ") || text_append_safe(out, c->common_name, RENDER_LONG_NAME_CHARS))
 			return -1;
 	if (buf_puts(out, ": ") || render_reason(v, true, out) || append_superseded(out, v))
 		return -1;

@@ -12,6 +12,8 @@
 
 /* Names in the first line are cut to this many characters. */
 #define RENDER_NAME_CHARS 48
+/* Names in long output are cut to this many characters. */
+#define RENDER_LONG_NAME_CHARS 200
 /* The first line names at most this many problem certificates. */
 #define RENDER_SUMMARY_NAMES 3
 

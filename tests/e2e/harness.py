@@ -27,6 +27,12 @@ Environment:
   srcdir, top_srcdir   as automake sets them (out-of-tree builds)
   E2E_KEEP_TMP=1       keep the temporary directory (printed as a diagnostic)
   E2E_VERBOSE=1        print every plugin run as diagnostics
+  E2E_VALGRIND=1       run every run_plugin() under valgrind (memcheck, definite
+                       leaks are errors); a run whose log shows an error or a
+                       definitely lost block fails the current case with the
+                       log excerpt.  TIME_SLACK (added to every elapsed-time
+                       bound and to the harness' own run timeouts) is then 3 s
+                       (E2E_TIME_SLACK=S overrides it in either mode).
 """
 
 import atexit
@@ -45,6 +51,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLUGIN_NAME = "check_ncp_advanced_certs"
 ACCESS_KEY = "DEMOACCESSKEY0000001"
 SECRET = "demo-secret-key-not-a-real-one"
+
+VALGRIND = os.environ.get("E2E_VALGRIND", "") not in ("", "0")
+# Added to every elapsed-time bound in the tests and to the harness' own
+# subprocess timeouts: valgrind starts slowly and runs the plugin ~20x slower.
+TIME_SLACK = float(os.environ.get("E2E_TIME_SLACK") or (3.0 if VALGRIND else 0.0))
 
 
 # ------------------------------------------------------------------ paths
@@ -157,14 +168,15 @@ class Mock:
     """
 
     def __init__(self, account=None, scenario=None, tls=False, secret=None, access_key=None,
-                 extra=None, lifetime=120, start_timeout=5.0):
+                 extra=None, lifetime=None, start_timeout=5.0):
         self.account = account
         self.scenario = scenario
         self.tls = tls
         self.secret = secret
         self.access_key = access_key
         self.extra = list(extra or [])
-        self.lifetime = lifetime
+        # the mock stops by itself; cases run much longer under valgrind
+        self.lifetime = lifetime if lifetime is not None else (600 if VALGRIND else 120)
         self.start_timeout = start_timeout
         self.proc = None
         self.port = None
@@ -266,11 +278,16 @@ class Mock:
 class Result(tuple):
     """(code, stdout, stderr, elapsed) with names."""
 
-    def __new__(cls, code, stdout, stderr, elapsed, args=None, timed_out=False):
+    def __new__(cls, code, stdout, stderr, elapsed, args=None, timed_out=False,
+                stdout_bytes=None, stderr_bytes=None):
         r = super().__new__(cls, (code, stdout, stderr, elapsed))
         r.code, r.stdout, r.stderr, r.elapsed = code, stdout, stderr, elapsed
         r.args = args
         r.timed_out = timed_out
+        # the bytes as written, before decoding (for UTF-8 validity checks)
+        r.stdout_bytes = stdout.encode() if stdout_bytes is None else stdout_bytes
+        r.stderr_bytes = stderr.encode() if stderr_bytes is None else stderr_bytes
+        r.valgrind_log = None
         return r
 
     @property
@@ -321,20 +338,71 @@ def clean_env(extra=None):
 
 LAST_RESULTS = []
 
+# ------------------------------------------------------------------ valgrind
+
+# Problems found in valgrind logs since the current case started; Tap.run
+# fails the case when this is not empty (a case cannot swallow them).
+VALGRIND_PROBLEMS = []
+_VG_RUNS = [0]
+VG_ERRORS_RE = re.compile(r"ERROR SUMMARY: (\d+) errors?")
+VG_DEFLOST_RE = re.compile(r"definitely lost: ([\d,]+) bytes in ([\d,]+) blocks")
+
+
+def valgrind_prefix(log_dir):
+    """The valgrind command line that a plugin run is wrapped in."""
+    return ["valgrind", "--error-exitcode=1", "--leak-check=full",
+            "--errors-for-leak-kinds=definite", "--track-fds=no",
+            "--log-file=%s" % os.path.join(log_dir, "vg-%p.log")]
+
+
+def valgrind_wrap(argv):
+    """(argv under valgrind, log dir) in valgrind mode, else (argv, None)."""
+    if not VALGRIND:
+        return argv, None
+    _VG_RUNS[0] += 1
+    log_dir = os.path.join(tmpdir(), "valgrind", "run-%04d" % _VG_RUNS[0])
+    os.makedirs(log_dir, exist_ok=True)
+    return valgrind_prefix(log_dir) + argv, log_dir
+
+
+def valgrind_problems(log_dir):
+    """Excerpts of the valgrind logs in log_dir that show errors or a
+    definitely lost block; [] when clean."""
+    problems = []
+    if not log_dir or not os.path.isdir(log_dir):
+        return problems
+    for name in sorted(os.listdir(log_dir)):
+        with open(os.path.join(log_dir, name), encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        bad = [m for m in VG_ERRORS_RE.finditer(text) if int(m.group(1)) > 0]
+        lost = [m for m in VG_DEFLOST_RE.finditer(text)
+                if int(m.group(1).replace(",", "")) > 0]
+        if bad or lost or re.search(r"blocks are definitely lost", text):
+            lines = [l for l in text.splitlines()
+                     if not re.match(r"==\d+== (Memcheck, |Copyright |Using Valgrind|Parent PID|"
+                                     r"For lists of|Use --track-origins|$)", l)]
+            if len(lines) > 80:
+                lines = lines[:70] + ["... (%d more lines)" % (len(lines) - 70)]
+            problems.append("%s:\n%s" % (name, "\n".join(lines)))
+    return problems
+
 
 def run_plugin(args, env=None, input=None, timeout=30, clean=True):
     """Run $PLUGIN args; env is added to clean_env() (or used as is if
-    clean=False). Returns Result(code, stdout, stderr, elapsed)."""
+    clean=False). Returns Result(code, stdout, stderr, elapsed).
+    In valgrind mode (E2E_VALGRIND=1) the run is wrapped in valgrind and its
+    log checked; the timeout grows by TIME_SLACK."""
     argv = [plugin_path()] + [str(a) for a in args]
+    run_argv, vg_dir = valgrind_wrap(argv)
     full_env = clean_env(env) if clean else env
     data = input.encode() if isinstance(input, str) else input
     t0 = time.monotonic()
     timed_out = False
-    proc = subprocess.Popen(argv, env=full_env, stdin=subprocess.PIPE if data is not None
+    proc = subprocess.Popen(run_argv, env=full_env, stdin=subprocess.PIPE if data is not None
                             else subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
-        out, err = proc.communicate(data, timeout=timeout)
+        out, err = proc.communicate(data, timeout=timeout + TIME_SLACK)
     except subprocess.TimeoutExpired:
         timed_out = True
         proc.kill()
@@ -342,7 +410,12 @@ def run_plugin(args, env=None, input=None, timeout=30, clean=True):
     elapsed = time.monotonic() - t0
     code = None if timed_out else proc.returncode
     r = Result(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), elapsed,
-               argv, timed_out)
+               argv, timed_out, out, err)
+    if vg_dir:
+        r.valgrind_log = vg_dir
+        for p in valgrind_problems(vg_dir):
+            VALGRIND_PROBLEMS.append("valgrind: %s\n%s" % (" ".join(_shquote(a) for a in argv),
+                                                             p))
     LAST_RESULTS.append(r)
     if os.environ.get("E2E_VERBOSE"):
         diag(r.describe())
@@ -509,9 +582,12 @@ class Tap:
                 print("ok %d - %s # SKIP %s" % (n, name, reason), flush=True)
                 continue
             del LAST_RESULTS[:]
+            del VALGRIND_PROBLEMS[:]
             t0 = time.monotonic()
             try:
                 fn()
+                if VALGRIND_PROBLEMS:
+                    raise Failure("valgrind found %d problem run(s)" % len(VALGRIND_PROBLEMS))
                 print("ok %d - %s" % (n, name), flush=True)
             except Exception as e:  # noqa: BLE001
                 failed += 1
@@ -520,10 +596,12 @@ class Tap:
                     diag("failed: %s" % (e,))
                 else:
                     diag(traceback.format_exc())
+                for p in VALGRIND_PROBLEMS[:3]:
+                    diag(p)
                 for r in LAST_RESULTS[-3:]:
                     diag(r.describe())
             dt = time.monotonic() - t0
-            if dt > 20:
+            if dt > 20 + 10 * TIME_SLACK:
                 diag("(case took %.1f s)" % dt)
         print("1..%d" % n, flush=True)
         if failed:

@@ -394,6 +394,23 @@ def _():
         check(len(nos) == 150, "150 distinct")
 
 
+@tap.test("huge:N streams N bytes of an unclosed JSON prefix; :length announces them")
+def _():
+    with Mock(scenario="huge:3M") as m:
+        st, r, body = get(m)
+        check(st == 200 and r.getheader("Content-Length") is None, "status %s, Content-Length %r"
+              % (st, r.getheader("Content-Length")))
+        check(len(body) == 3 << 20, "%d bytes, expected %d" % (len(body), 3 << 20))
+        check(body.startswith(b'{"returnCode":"0"') and body.endswith(b"xxxx"), "body %r...%r"
+              % (body[:30], body[-10:]))
+        st, _, _ = get(m, secret="wrong")
+        check(st == 401, "huge checks the signature: %s" % st)
+    with Mock(scenario="huge:100:length") as m:
+        st, r, body = get(m)
+        check(st == 200 and r.getheader("Content-Length") == "100" and len(body) == 100,
+              "status %s, Content-Length %r, %d bytes" % (st, r.getheader("Content-Length"), len(body)))
+
+
 @tap.test("slow:1 delays every answer; clock-skew refuses a good signature")
 def _():
     with Mock(scenario="slow:1") as m:
@@ -412,7 +429,7 @@ def _():
 
 @tap.test("bad scenario names are refused at start")
 def _():
-    for sc in ("nope", "drip,stall", "status:abc"):
+    for sc in ("nope", "drip,stall", "status:abc", "huge:", "huge:12X", "huge:1M:nolength"):
         try:
             with Mock(scenario=sc):
                 pass
