@@ -46,14 +46,6 @@ struct slot {
 	size_t index;
 };
 
-/* Sorting by commonName puts every candidate pair in one run. */
-static int by_common_name(const void *x, const void *y)
-{
-	const struct slot *a = x, *b = y;
-
-	return strcasecmp(a->cert->common_name, b->cert->common_name);
-}
-
 static bool later(const struct ncp_cert *a, const struct ncp_cert *b)
 {
 	if (a->not_after.when != b->not_after.when)
@@ -61,16 +53,40 @@ static bool later(const struct ncp_cert *a, const struct ncp_cert *b)
 	return a->no > b->no;
 }
 
+/* Sorting by commonName puts every candidate pair in one run, and within
+ * a run the latest expiry first, so the first renewal found is the one
+ * expiring last. */
+static int by_common_name(const void *x, const void *y)
+{
+	const struct slot *a = x, *b = y;
+	int cmp = strcasecmp(a->cert->common_name, b->cert->common_name);
+
+	if (cmp != 0)
+		return cmp;
+	if (a->cert->has_not_after != b->cert->has_not_after)
+		return a->cert->has_not_after ? -1 : 1;
+	if (a->cert->has_not_after && (a->cert->not_after.when != b->cert->not_after.when ||
+				       a->cert->no != b->cert->no))
+		return later(a->cert, b->cert) ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* A common name with thousands of certificates (hostile or generated)
+ * must not make this quadratic: only the latest few live candidates are
+ * tried, which is where any real renewal is. */
+#define SUPERSEDE_MAX_CANDIDATES 64
+
 static void settle_run(const struct slot *run, size_t n, size_t *by)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct ncp_cert *best = NULL;
-		for (size_t j = 0; j < n; j++) {
-			if (!can_supersede(run[j].cert, run[i].cert))
+		size_t tried = 0;
+		for (size_t j = 0; j < i && tried < SUPERSEDE_MAX_CANDIDATES; j++) {
+			if (!is_live(run[j].cert))
 				continue;
-			if (best == NULL || later(run[j].cert, best)) {
-				best = run[j].cert;
+			tried++;
+			if (can_supersede(run[j].cert, run[i].cert)) {
 				by[run[i].index] = run[j].index;
+				break;
 			}
 		}
 	}
