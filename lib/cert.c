@@ -23,6 +23,13 @@ void cert_clear(struct ncp_cert *c)
 	memset(c, 0, sizeof *c);
 }
 
+char *cert_instances_text(const struct buf *listed, size_t count)
+{
+	if (count == 0)
+		return NULL;
+	return strdup(listed->len ? buf_str(listed) : "(too long to show)");
+}
+
 const char *cert_display_name(const struct ncp_cert *c, char *tmp, size_t tmp_len)
 {
 	if (c->name && *c->name)

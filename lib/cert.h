@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "ncptime.h"
 
 enum cert_type {
@@ -33,7 +34,7 @@ struct ncp_cert {
 	const char *not_after_why; /* static reason it could not be read */
 	char *problem;             /* why this entry is unusable, or NULL */
 	size_t n_used_instances;   /* usedInstanceNoList: still attached to these */
-	char *used_instances;      /* "123, 456" for messages, or NULL */
+	char *used_instances;      /* "123, 456" for messages (cut when long), NULL when none */
 };
 
 struct ncp_cert_list {
@@ -43,6 +44,11 @@ struct ncp_cert_list {
 };
 
 void cert_clear(struct ncp_cert *c);
+
+/* The text for usedInstanceNoList: the instances as listed, or a note when
+ * even the first is too long to show; NULL when there are none.  Shared
+ * by both readers so they agree.  Caller frees. */
+char *cert_instances_text(const struct buf *listed, size_t count);
 
 /* A name for people: certificateName, else commonName, else "#no". */
 const char *cert_display_name(const struct ncp_cert *c, char *tmp, size_t tmp_len);

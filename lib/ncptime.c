@@ -238,8 +238,10 @@ int ncptime_parse(const char *text, struct ncp_instant *out, const char **why)
 		return -1;
 	out->when = fields_to_time(&f);
 	/* 9999-12-31T23:59:60-14:00 is a valid text but lands past 9999 in
-	 * UTC, where our calendar arithmetic stops. */
-	if (out->when < NCPTIME_MIN || out->when > NCPTIME_MAX) {
+	 * UTC, and 9999-12-31T23:59:60+00:01 past 9999 in its own offset (a
+	 * leap second rolls the local day): our calendar stops at 9999. */
+	if (out->when < NCPTIME_MIN || out->when > NCPTIME_MAX ||
+	    out->when + f.offset < NCPTIME_MIN || out->when + f.offset > NCPTIME_MAX) {
 		*why = "date out of range";
 		return -1;
 	}

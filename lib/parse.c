@@ -239,8 +239,8 @@ static int read_used_instances(struct ncp_cert *c, json_object *v)
 	} else if (json_object_is_type(v, json_type_string) || json_object_is_type(v, json_type_int)) {
 		append_instance(c, &list, v);
 	}
-	if (list.len) {
-		c->used_instances = strdup(buf_str(&list));
+	if (c->n_used_instances) {
+		c->used_instances = cert_instances_text(&list, c->n_used_instances);
 		rc = c->used_instances ? 0 : -1;
 	}
 	buf_clear(&list);

@@ -381,7 +381,8 @@ static int instances_field(struct scan *s, struct ncp_cert *c)
 		return take_word(s, "null") ? FAST_OK : FAST_GIVE_UP;
 	buf_init(&in.list, 4096);
 	rc = peek(s) == '[' ? scan_array(s, append_instance, &in) : append_instance(s, &in);
-	if (rc == FAST_OK && in.list.len && (c->used_instances = strdup(buf_str(&in.list))) == NULL)
+	if (rc == FAST_OK && c->n_used_instances &&
+	    (c->used_instances = cert_instances_text(&in.list, c->n_used_instances)) == NULL)
 		rc = FAST_NO_MEMORY;
 	buf_clear(&in.list);
 	return rc;
