@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "status.h"
@@ -27,8 +28,50 @@ static bool has_dns_name(const struct ncp_cert *c, const char *name)
 	return false;
 }
 
+static int by_name(const void *x, const void *y)
+{
+	return strcasecmp(*(char *const *)x, *(char *const *)y);
+}
+
+static char **sorted_names(const struct ncp_cert *c)
+{
+	char **names = malloc(c->n_dns * sizeof *names);
+
+	if (names == NULL)
+		return NULL;
+	memcpy(names, c->dns_names, c->n_dns * sizeof *names);
+	qsort(names, c->n_dns, sizeof *names, by_name);
+	return names;
+}
+
+/* Both lists sorted: one merge walk instead of a scan per name, so
+ * certificates with thousands of names stay cheap. */
+static bool covers_sorted(const struct ncp_cert *newer, const struct ncp_cert *older)
+{
+	char **have = sorted_names(newer), **want = sorted_names(older);
+	bool all = have != NULL && want != NULL;
+	size_t i = 0, j = 0;
+
+	while (all && i < older->n_dns) {
+		int cmp = j < newer->n_dns ? strcasecmp(want[i], have[j]) : -1;
+		if (cmp < 0)
+			all = false;   /* want[i] is not among the newer names */
+		else if (cmp == 0)
+			i++;
+		else
+			j++;
+	}
+	free(have);
+	free(want);
+	return all;   /* out of memory: not superseded, so still judged */
+}
+
+#define COVERS_SCAN_MAX 16
+
 static bool covers(const struct ncp_cert *newer, const struct ncp_cert *older)
 {
+	if (older->n_dns > COVERS_SCAN_MAX && newer->n_dns > COVERS_SCAN_MAX)
+		return covers_sorted(newer, older);
 	for (size_t i = 0; i < older->n_dns; i++)
 		if (!has_dns_name(newer, older->dns_names[i]))
 			return false;
