@@ -23,6 +23,26 @@ void cert_clear(struct ncp_cert *c)
 	memset(c, 0, sizeof *c);
 }
 
+int cert_add_dns_name(struct ncp_cert *c, const char *start, size_t len)
+{
+	size_t n = c->n_dns;
+
+	if (len == 0)
+		return 0;
+	/* capacity is implicit: the next power of two at or above n (min 4) */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		size_t cap = n == 0 ? 4 : n * 2;
+		char **grown = realloc(c->dns_names, cap * sizeof *grown);
+		if (grown == NULL)
+			return -1;
+		c->dns_names = grown;
+	}
+	if ((c->dns_names[n] = strndup(start, len)) == NULL)
+		return -1;
+	c->n_dns++;
+	return 0;
+}
+
 char *cert_instances_text(const struct buf *listed, size_t count)
 {
 	if (count == 0)

@@ -45,6 +45,11 @@ struct ncp_cert_list {
 
 void cert_clear(struct ncp_cert *c);
 
+/* Appends a copy of start[0..len) to dns_names (nothing when len is 0).
+ * The array grows geometrically: a dnsName of 700 000 names must not cost
+ * 700 000 reallocations.  0, or -1 when memory ran out. */
+int cert_add_dns_name(struct ncp_cert *c, const char *start, size_t len);
+
 /* The text for usedInstanceNoList: the instances as listed, or a note when
  * even the first is too long to show; NULL when there are none.  Shared
  * by both readers so they agree.  Caller frees. */

@@ -112,23 +112,6 @@ static bool get_integer(json_object *v, long long *out)
 	}
 }
 
-static int add_dns_name(struct ncp_cert *c, const char *start, size_t len)
-{
-	char **p;
-
-	if (len == 0)
-		return 0;
-	p = realloc(c->dns_names, (c->n_dns + 1) * sizeof *p);
-	if (p == NULL)
-		return -1;
-	c->dns_names = p;
-	c->dns_names[c->n_dns] = strndup(start, len);
-	if (c->dns_names[c->n_dns] == NULL)
-		return -1;
-	c->n_dns++;
-	return 0;
-}
-
 /* "a.example.com, b.example.com" or "a b" */
 static int split_dns_names(struct ncp_cert *c, const char *s, size_t len)
 {
@@ -142,7 +125,7 @@ static int split_dns_names(struct ncp_cert *c, const char *s, size_t len)
 		j = i;
 		while (j < len && s[j] != '\0' && !strchr(seps, s[j]))
 			j++;
-		if (add_dns_name(c, s + i, j - i) != 0)
+		if (cert_add_dns_name(c, s + i, j - i) != 0)
 			return -1;
 		i = j;
 	}

@@ -283,22 +283,6 @@ static int text_field(struct scan *s, char **out)
 	return *out ? FAST_OK : FAST_NO_MEMORY;
 }
 
-static int add_name(struct ncp_cert *c, const char *start, size_t len)
-{
-	char **grown;
-
-	if (len == 0)
-		return FAST_OK;
-	grown = realloc(c->dns_names, (c->n_dns + 1) * sizeof *grown);
-	if (grown == NULL)
-		return FAST_NO_MEMORY;
-	c->dns_names = grown;
-	if ((c->dns_names[c->n_dns] = strndup(start, len)) == NULL)
-		return FAST_NO_MEMORY;
-	c->n_dns++;
-	return FAST_OK;
-}
-
 /* Same separators as parse.c: comma, blanks, semicolon. */
 static bool is_separator(char c)
 {
@@ -317,7 +301,7 @@ static int split_names(struct ncp_cert *c, struct span v)
 		j = i;
 		while (j < v.len && !is_separator(v.s[j]))
 			j++;
-		rc = add_name(c, v.s + i, j - i);
+		rc = cert_add_dns_name(c, v.s + i, j - i) == 0 ? FAST_OK : FAST_NO_MEMORY;
 		i = j;
 	}
 	return rc;
