@@ -1462,6 +1462,14 @@ def dumpable_skip():
             return "cannot run a process as uid %d: %s" % (NOBODY, e)
         if p.returncode != 0:
             return "cannot run a process as uid %d" % NOBODY
+        # the build tree may sit in a private directory (mktemp -d, 0700)
+        try:
+            p = subprocess.run([harness.plugin_path(), "--version"], preexec_fn=_drop_to(NOBODY),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+        except (OSError, subprocess.SubprocessError) as e:
+            return "uid %d cannot run the plugin here: %s" % (NOBODY, e)
+        if p.returncode != 3:
+            return "uid %d cannot run the plugin here (exit %d)" % (NOBODY, p.returncode)
     return None
 
 
