@@ -221,8 +221,10 @@ int cache_store(const char *path, const char *key, const struct page_set *pages,
 		ncp_err_set(err, NCP_ERR_INPUT, "cannot write cache %s: %s", buf_str(&tmp), strerror(errno));
 		goto out;
 	}
-	if (close(fd) != 0 || (fd = -1, rename(buf_str(&tmp), path) != 0)) {
-		fd = -1;
+	rc = close(fd);
+	fd = -1;
+	if (rc != 0 || rename(buf_str(&tmp), path) != 0) {
+		rc = -1;
 		ncp_err_set(err, NCP_ERR_INPUT, "cannot replace cache %s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -45,11 +45,6 @@ static int append_expiry(struct buf *out, const struct cert_verdict *v, bool det
 	return rc ? rc : buf_printf(out, detailed ? " (notAfter %s)" : " (%s)", date);
 }
 
-static int append_status_name(struct buf *out, const struct cert_verdict *v)
-{
-	return buf_puts(out, v->status->api_name);
-}
-
 static int append_unknown_status(struct buf *out, const struct ncp_cert *c)
 {
 	if (c->has_status_code) {
@@ -79,12 +74,11 @@ int render_reason(const struct cert_verdict *v, bool detailed, struct buf *out)
 	case WHY_EXPIRED:
 		return append_expiry(out, v, detailed);
 	case WHY_STATUS_POLICY:
-		if (v->status ? buf_printf(out, "status %s", v->status->api_name)
-			      : buf_printf(out, "status code %ld", c->status_code))
+		if (buf_puts(out, "status ") || render_status(v, out))
 			return -1;
 		return buf_printf(out, " (--status-state %s)", state_name(v->state));
 	case WHY_STATUS:
-		if (buf_puts(out, "status ") || append_status_name(out, v))
+		if (buf_puts(out, "status ") || render_status(v, out))
 			return -1;
 		if (detailed && c->has_not_after) {
 			char date[48];
